@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKBENCH_QUEUE ?= celery
+export WORKBENCH_QUEUE
+
+.PHONY: install setup run web worker test lint format bench
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -c requirements.lock -e '.[dev]'
+	touch $@
+
+setup: install
+	$(PY) manage.py ensure_database
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py seed_demo
+
+# Web server and one worker in the foreground; Ctrl+C stops both.
+run: setup
+	@echo "Workbench: http://$(HOST):$(PORT)/   (queue: $(WORKBENCH_QUEUE); Ctrl+C stops web and worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(MAKE) --no-print-directory worker & \
+	$(MAKE) --no-print-directory web
+
+web: install
+	$(VENV)/bin/gunicorn workbench.wsgi -b $(HOST):$(PORT) -w 3 --timeout 120 --access-logfile -
+
+worker: install
+ifeq ($(WORKBENCH_QUEUE),rq)
+	$(PY) manage.py rqworker default
+else
+	$(VENV)/bin/celery -A workbench worker -l info --concurrency 2
+endif
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	$(PY) -m pytest
+
+bench: install
+	for b in bench/*_bench.py; do $(PY) $$b || exit 1; done

@@ -1,0 +1,85 @@
+"""Personas and a project, shared by every test: a manager, a translator, a reviewer
+and an outsider (a logged-in user who is not a member)."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+
+from workbench.projects.models import Membership, Project
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username, **extra):
+    return User.objects.create_user(username, f"{username}@example.com", PASSWORD, **extra)
+
+
+@pytest.fixture
+def manager(db):
+    user = make_user("mandy")
+    user.user_permissions.add(Permission.objects.get(codename="add_project"))
+    return user
+
+
+@pytest.fixture
+def translator(db):
+    return make_user("tom")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("rita")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("otto")
+
+
+@pytest.fixture
+def project(manager, translator, reviewer):
+    project = Project.objects.create(
+        name="HK judgments",
+        slug="hk",
+        source_language="en",
+        target_language="zh-Hant-HK",
+        created_by=manager,
+    )
+    for user, role in [(manager, "manager"), (translator, "translator"), (reviewer, "reviewer")]:
+        Membership.objects.create(project=project, user=user, role=role)
+    return project
+
+
+@pytest.fixture
+def zh_project(manager, translator, reviewer):
+    project = Project.objects.create(
+        name="Chinese to English",
+        slug="zh-en",
+        source_language="zh-Hant-HK",
+        target_language="en",
+        created_by=manager,
+    )
+    for user, role in [(manager, "manager"), (translator, "translator"), (reviewer, "reviewer")]:
+        Membership.objects.create(project=project, user=user, role=role)
+    return project
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test stores files in its own folder, so 'nothing stored' can be checked."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(media_root):
+    return [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []

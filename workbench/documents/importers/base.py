@@ -1,0 +1,39 @@
+"""What every importer returns: blocks of source text in document order.
+
+An importer turns bytes into a ParsedDocument or raises ImportRejected with a sentence a
+person can act on. It writes nothing; `documents.services.import_document` does that in
+one transaction.
+"""
+
+from dataclasses import dataclass, field
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; the message says why and what to do."""
+
+
+@dataclass
+class Block:
+    """A paragraph, heading, list item, table cell or footnote of the original."""
+
+    text: str
+    kind: str = "paragraph"  # heading | paragraph | list_item | table_cell | footnote
+    paragraph_number: str = ""  # "12", "(a)": metadata, never part of the text
+    hidden: bool = False  # hidden text (w:vanish) in the original
+    structure: dict = field(default_factory=dict)  # level, table/row/col, footnote id, ...
+    # Protected inline codes: token (e.g. "⟦1⟧") appearing in text -> original markup.
+    placeholders: dict = field(default_factory=dict)
+    # Bilingual formats arrive already segmented, maybe with a target and its state.
+    presegmented: bool = False
+    target: str = ""
+    target_status: str = ""  # "" | drafted | translated | approved
+
+
+@dataclass
+class ParsedDocument:
+    format: str
+    blocks: list[Block]
+    encoding: str = ""
+    warnings: list[str] = field(default_factory=list)
+    source_language: str = ""
+    target_language: str = ""

@@ -1,0 +1,5 @@
+from .base import ImportRejected
+
+
+def parse(data, encoding=None):
+    raise ImportRejected("The docx importer is being written.")

@@ -1,0 +1,154 @@
+"""Importing a document: the one entry point for the upload page and the command line.
+
+`check_upload` refuses what can be refused before reading (name, size); `import_document`
+parses, segments and stores in one transaction, so a document gets all its segments or
+none, and a rejected file leaves nothing behind: no row, no segment, no stored file.
+"""
+
+import unicodedata
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from workbench.translation.models import Revision
+
+from . import importers
+from .importers.base import ImportRejected
+from .models import Document, Segment
+from .segmentation import count_words, split_segments
+
+MAX_FILENAME = 255
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+ALLOWED_CONTROLS = set("\t\n\r")
+
+
+def check_upload(filename, size):
+    """Refuse a file by its name and size alone. Returns the cleaned display name."""
+    if not filename or "\x00" in filename:
+        raise ImportRejected("The file name contains a NUL character; rename the file and retry.")
+    if len(filename) > MAX_FILENAME:
+        raise ImportRejected(
+            f"The file name is {len(filename)} characters long; shorten it to at most "
+            f"{MAX_FILENAME} and retry."
+        )
+    if "/" in filename or "\\" in filename or filename in {".", ".."}:
+        raise ImportRejected(
+            "The file name contains a path (“/”, “\\” or “..”); upload the file under its "
+            "plain name."
+        )
+    if any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in filename):
+        raise ImportRejected(
+            "The file name contains control or bidirectional-override characters; rename it."
+        )
+    if size == 0:
+        raise ImportRejected("The file is empty.")
+    if size > settings.MAX_UPLOAD_BYTES:
+        raise ImportRejected(
+            f"The file is {size / 1024 / 1024:.1f} MB; the limit is {settings.MAX_UPLOAD_MB} MB. "
+            "Split the document or ask an administrator to raise WORKBENCH_MAX_UPLOAD_MB."
+        )
+    return unicodedata.normalize("NFC", filename)
+
+
+def check_text(blocks):
+    """Control and bidi-override characters hide or reorder text: refuse, naming where."""
+    for number, block in enumerate(blocks, start=1):
+        for char in block.text + block.target:
+            if char in BIDI_CONTROLS:
+                raise ImportRejected(
+                    f"Paragraph {number} contains the bidirectional control character "
+                    f"U+{ord(char):04X}, which can make text read differently from how it is "
+                    "stored. Remove it and upload again."
+                )
+            if unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS:
+                raise ImportRejected(
+                    f"Paragraph {number} contains the control character U+{ord(char):04X}; "
+                    "the file is damaged or not a text document."
+                )
+
+
+def import_document(project, *, data, filename, user=None, format=None, encoding=None, title=""):
+    """Import one file into `project`; return the ready Document or raise ImportRejected."""
+    filename = check_upload(filename, len(data))
+    format = format or importers.detect_format(filename, data)
+    parsed = importers.parse(format, data, encoding=encoding)
+    check_text(parsed.blocks)
+    rows = _segments_from_blocks(parsed.blocks, project)
+    if not rows:
+        raise ImportRejected("The file contains no text to translate.")
+
+    document = Document(
+        project=project,
+        title=(title or PurePath(filename).stem)[:255],
+        original_filename=filename,
+        format=parsed.format,
+        encoding=parsed.encoding,
+        status=Document.Status.IMPORTING,
+        import_warnings=parsed.warnings,
+        created_by=user,
+    )
+    document.original_file.save(filename, ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+            for row in rows:
+                row.document = document
+            Segment.objects.bulk_create(rows, batch_size=2000)
+            _record_imported_targets(document)
+            document.status = Document.Status.READY
+            document.save(update_fields=["status"])
+    except BaseException:
+        document.original_file.delete(save=False)
+        raise
+    return document
+
+
+def _segments_from_blocks(blocks, project):
+    language = project.source_language
+    rows = []
+    for block_index, block in enumerate(blocks):
+        if block.presegmented:
+            pieces = [block.text.strip()]
+        else:
+            pieces = [p.strip() for p in split_segments(block.text, language, project.segmentation)]
+        for piece in pieces:
+            if not piece:
+                continue
+            target = block.target if block.presegmented else ""
+            rows.append(
+                Segment(
+                    position=len(rows) + 1,
+                    source=piece,
+                    target=target,
+                    status=block.target_status if target and block.target_status else "new",
+                    source_hash=Segment.hash_source(piece),
+                    word_count=count_words(piece, language),
+                    char_count=len(piece),
+                    kind=block.kind,
+                    paragraph_number=block.paragraph_number,
+                    block=block_index,
+                    hidden=block.hidden,
+                    structure=block.structure,
+                    placeholders=block.placeholders,
+                )
+            )
+    return rows
+
+
+def _record_imported_targets(document):
+    """Targets that came with a bilingual file are history too (invariant 3)."""
+    Revision.objects.bulk_create(
+        [
+            Revision(
+                segment=segment,
+                origin=Revision.Origin.IMPORT,
+                new_target=segment.target,
+                new_status=segment.status,
+                version=segment.version,
+            )
+            for segment in document.segments.exclude(target="")
+        ],
+        batch_size=2000,
+    )

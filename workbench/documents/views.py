@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from workbench.projects.access import MANAGER, get_project_for_user
+
+from .access import get_document_for_user
+from .forms import AssignForm, UploadForm
+from .importers.base import ImportRejected
+from .services import check_upload, import_document
+
+SEGMENTS_PER_PAGE = 200
+
+
+@login_required
+def upload(request, slug):
+    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    form = UploadForm(request.POST or None, request.FILES or None)
+    results = []
+    if request.method == "POST" and form.is_valid():
+        files = request.FILES.getlist("files")
+        if not files:
+            form.add_error("files", "Choose at least one file.")
+        for uploaded in files:
+            results.append(_import_one(request, project, uploaded, form.cleaned_data))
+    context = {
+        "project": project,
+        "form": form,
+        "results": results,
+        "max_upload_mb": settings.MAX_UPLOAD_MB,
+    }
+    return render(request, "documents/upload.html", context)
+
+
+def _import_one(request, project, uploaded, options):
+    try:
+        check_upload(uploaded.name, uploaded.size)  # before reading: a huge file is never read
+        document = import_document(
+            project,
+            data=uploaded.read(),
+            filename=uploaded.name,
+            user=request.user,
+            format=options.get("format") or None,
+            encoding=options.get("encoding") or None,
+        )
+    except ImportRejected as rejected:
+        return {"filename": uploaded.name, "error": str(rejected)}
+    return {"filename": uploaded.name, "document": document}
+
+
+@login_required
+def document_detail(request, slug, document_id):
+    document, role = get_document_for_user(request, slug, document_id)
+    page = Paginator(document.segments.all(), SEGMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "project": document.project,
+        "document": document,
+        "role": role,
+        "page": page,
+        "counts": document.status_counts(),
+    }
+    return render(request, "documents/document_detail.html", context)
+
+
+@login_required
+def document_assign(request, slug, document_id):
+    document, _ = get_document_for_user(request, slug, document_id, roles=[MANAGER])
+    form = AssignForm(request.POST or None, instance=document, project=document.project)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Assignment of “{document.title}” saved.")
+        return redirect("project_detail", slug=slug)
+    return render(
+        request,
+        "documents/assign.html",
+        {"project": document.project, "document": document, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def document_delete(request, slug, document_id):
+    document, _ = get_document_for_user(request, slug, document_id, roles=[MANAGER])
+    title = document.title
+    document.original_file.delete(save=False)
+    document.delete()
+    messages.success(request, f"“{title}” deleted.")
+    return redirect("project_detail", slug=slug)

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.utils.text import slugify
+
+from .languages import normalise_language
+
+
+class Project(models.Model):
+    class Segmentation(models.TextChoices):
+        SENTENCE = "sentence", "Sentence by sentence"
+        PARAGRAPH = "paragraph", "Paragraph by paragraph"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    source_language = models.CharField(max_length=35, help_text="BCP 47, e.g. en")
+    target_language = models.CharField(max_length=35, help_text="BCP 47, e.g. zh-Hant-HK")
+    segmentation = models.CharField(
+        max_length=12, choices=Segmentation.choices, default=Segmentation.SENTENCE
+    )
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.source_language = normalise_language(self.source_language)
+        self.target_language = normalise_language(self.target_language)
+
+    @property
+    def language_pair(self):
+        return f"{self.source_language} → {self.target_language}"
+
+    def role_of(self, user):
+        """The user's role in this project, or None for an outsider."""
+        if not user.is_authenticated:
+            return None
+        membership = self.memberships.filter(user=user).first()
+        return membership.role if membership else None
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Project manager"
+        TRANSLATOR = "translator", "Translator"
+        REVIEWER = "reviewer", "Reviewer"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="one_role_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.project}"

@@ -1,0 +1,86 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from workbench.documents.models import Segment
+
+from .access import MANAGER, get_project_for_user, projects_of
+from .forms import MemberForm, ProjectForm
+from .models import Membership
+
+
+@login_required
+def home(request):
+    projects = projects_of(request.user).annotate(document_count=Count("documents", distinct=True))
+    assigned = request.user.assigned_documents.select_related("project").order_by("due_date")
+    return render(request, "projects/home.html", {"projects": projects, "assigned": assigned})
+
+
+@login_required
+def project_detail(request, slug):
+    project, role = get_project_for_user(request, slug)
+    status_counts = {
+        status: Count("segments", filter=Q(segments__status=status))
+        for status in Segment.Status.values
+    }
+    documents = (
+        project.documents.annotate(segment_count=Count("segments"), **status_counts)
+        .prefetch_related("assignees")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "projects/project_detail.html",
+        {"project": project, "role": role, "documents": documents, "statuses": Segment.Status},
+    )
+
+
+@login_required
+@permission_required("projects.add_project", raise_exception=True)
+def project_create(request):
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = form.save(commit=False)
+        project.created_by = request.user
+        project.save()
+        Membership.objects.create(project=project, user=request.user, role=MANAGER)
+        messages.success(request, f"Project “{project.name}” created.")
+        return redirect("project_detail", slug=project.slug)
+    return render(request, "projects/project_form.html", {"form": form})
+
+
+@login_required
+def members(request, slug):
+    project, role = get_project_for_user(request, slug)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        get_project_for_user(request, slug, roles=[MANAGER])
+        if form.is_valid():
+            Membership.objects.update_or_create(
+                project=project,
+                user=form.cleaned_data["username"],
+                defaults={"role": form.cleaned_data["role"]},
+            )
+            messages.success(request, "Member saved.")
+            return redirect("project_members", slug=slug)
+    memberships = project.memberships.select_related("user").order_by("role", "user__username")
+    return render(
+        request,
+        "projects/members.html",
+        {"project": project, "role": role, "memberships": memberships, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, membership_id):
+    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    membership = get_object_or_404(project.memberships, pk=membership_id)
+    if membership.user_id == request.user.pk:
+        messages.error(request, "You cannot remove yourself; ask another manager.")
+    else:
+        membership.delete()
+        messages.success(request, "Member removed.")
+    return redirect("project_members", slug=slug)
