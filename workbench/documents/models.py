@@ -105,6 +105,9 @@ class Segment(models.Model):
     placeholders = models.JSONField(
         default=dict, blank=True, help_text="Protected inline codes: token -> original markup"
     )
+    # Where the current machine draft came from, and its TM match if it came from the TM.
+    draft_origin = models.CharField(max_length=12, blank=True)
+    match_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SegmentQuerySet.as_manager()
