@@ -9,4 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("workbench.projects.urls")),
     path("", include("workbench.documents.urls")),
+    path("", include("workbench.memory.tm_urls")),
+    path("", include("workbench.memory.glossary_urls")),
+    path("", include("workbench.jobs.urls")),
 ]

@@ -18,6 +18,9 @@ class Project(models.Model):
         max_length=12, choices=Segmentation.choices, default=Segmentation.SENTENCE
     )
     description = models.TextField(blank=True)
+    tm_threshold = models.PositiveSmallIntegerField(
+        default=75, help_text="Lowest TM match percentage shown and used for pre-translation"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

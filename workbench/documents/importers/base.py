@@ -5,7 +5,15 @@ person can act on. It writes nothing; `documents.services.import_document` does 
 one transaction.
 """
 
+import re
 from dataclasses import dataclass, field
+
+# "12.", "12 ", "(a)", "(iv)", "A1.", "一、", "（一）", "第12段": a paragraph number typed at
+# the start of a paragraph. It is metadata, never part of the segment text.
+PARAGRAPH_NUMBER = re.compile(
+    r"^\s*(?P<number>\d{1,4}\.(?:\d{1,3}\.?)*|\d{1,4}(?=\t)|\((?:[a-z]{1,2}|[ivxlc]{1,6}|\d{1,3})\)"
+    r"|[（(][一二三四五六七八九十百]+[）)]|[一二三四五六七八九十百]+、|第[一二三四五六七八九十百\d]+段)\s*"
+)
 
 
 class ImportRejected(Exception):
@@ -37,3 +45,11 @@ class ParsedDocument:
     warnings: list[str] = field(default_factory=list)
     source_language: str = ""
     target_language: str = ""
+
+
+def split_paragraph_number(text):
+    """Return (paragraph number, text without it); ("", text) when there is none."""
+    match = PARAGRAPH_NUMBER.match(text)
+    if not match or not text[match.end() :].strip():
+        return "", text.strip()
+    return match.group("number").rstrip("."), text[match.end() :].strip()
