@@ -3,6 +3,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Count, Q
 
@@ -119,7 +120,12 @@ class Segment(models.Model):
                 fields=["document", "position"], name="one_segment_per_position"
             )
         ]
-        indexes = [models.Index(fields=["document", "status"])]
+        indexes = [
+            models.Index(fields=["document", "status"]),
+            # Concordance search over what the project has translated.
+            GinIndex(fields=["source"], opclasses=["gin_trgm_ops"], name="segment_source_trgm"),
+            GinIndex(fields=["target"], opclasses=["gin_trgm_ops"], name="segment_target_trgm"),
+        ]
 
     def __str__(self):
         return f"{self.document_id}#{self.position}"
