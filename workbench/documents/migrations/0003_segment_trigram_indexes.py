@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0002_initial_models'),
+        ('memory', '0001_pg_trgm'),
     ]
 
     operations = [
