@@ -75,6 +75,15 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Tests do not run collectstatic, so no manifest: serve static files by name."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Every test stores files in its own folder, so 'nothing stored' can be checked."""
     settings.MEDIA_ROOT = tmp_path / "media"
