@@ -75,6 +75,11 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def plain_static_files(settings):
     """Tests do not run collectstatic, so no manifest: serve static files by name."""
     settings.STORAGES = {

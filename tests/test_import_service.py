@@ -4,6 +4,7 @@ refuses; the same rules hold for every caller."""
 import pytest
 
 from tests.conftest import stored_files
+from tests.files_xliff import trans_unit, xliff_1_2
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.models import Document, Segment
 from workbench.documents.services import import_document
@@ -67,3 +68,19 @@ def test_a_document_is_ready_with_all_its_segments(project, manager):
     assert segment.source_hash == Segment.hash_source("The appeal is dismissed.")
     assert segment.word_count == 4
     assert segment.char_count == len("The appeal is dismissed.")
+
+
+def test_it_refuses_a_bilingual_file_in_another_language_pair(project, media_root):
+    data = xliff_1_2(trans_unit("1", "The appeal is dismissed."), target_language="fr")
+    with pytest.raises(ImportRejected, match="target language is fr, but this project"):
+        import_document(project, data=data, filename="french.xlf")
+    assert not Document.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_a_regional_variant_of_the_pair_is_only_a_warning(project):
+    data = xliff_1_2(trans_unit("1", "The appeal is dismissed."), target_language="zh-HK")
+    document = import_document(project, data=data, filename="hk.xlf")
+    assert "The file's target language is zh-HK; the project's is zh-Hant-HK." in (
+        document.import_warnings
+    )

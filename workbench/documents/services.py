@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from workbench.projects.languages import primary_language
 from workbench.translation.models import Revision
 
 from . import importers
@@ -69,11 +70,33 @@ def check_text(blocks):
                 )
 
 
+def check_languages(parsed, project):
+    """A bilingual file must be in the project's language pair; a regional variant that
+    differs (zh-HK for zh-Hant-HK) is only worth a warning."""
+    pairs = [
+        ("source", parsed.source_language, project.source_language),
+        ("target", parsed.target_language, project.target_language),
+    ]
+    for side, found, expected in pairs:
+        if not found:
+            continue
+        if primary_language(found) != primary_language(expected):
+            raise ImportRejected(
+                f"The file's {side} language is {found}, but this project translates "
+                f"{project.language_pair}. Upload it to a project with that language pair."
+            )
+        if found.lower() != expected.lower():
+            parsed.warnings.append(
+                f"The file's {side} language is {found}; the project's is {expected}."
+            )
+
+
 def import_document(project, *, data, filename, user=None, format=None, encoding=None, title=""):
     """Import one file into `project`; return the ready Document or raise ImportRejected."""
     filename = check_upload(filename, len(data))
     format = format or importers.detect_format(filename, data)
     parsed = importers.parse(format, data, encoding=encoding)
+    check_languages(parsed, project)
     check_text(parsed.blocks)
     rows = _segments_from_blocks(parsed.blocks, project)
     if not rows:

@@ -29,7 +29,7 @@ def normalise_language(tag):
 
 
 def primary_language(tag):
-    return tag.split("-")[0].lower()
+    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def is_cjk(tag):
