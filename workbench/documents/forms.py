@@ -7,8 +7,23 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by the importer, not here, so that a
+    bad file is reported by name and does not stop the others."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [file for file in files if file is not None]
+
+
 class UploadForm(forms.Form):
-    files = forms.FileField(widget=MultipleFileInput(attrs={"multiple": True}), required=False)
+    files = MultipleFileField(
+        required=False, error_messages={"required": "Choose at least one file."}
+    )
     format = forms.ChoiceField(
         choices=[("", "Detect from the file")] + Document.Format.choices, required=False
     )

@@ -18,10 +18,10 @@ SEGMENTS_PER_PAGE = 200
 @login_required
 def upload(request, slug):
     project, _ = get_project_for_user(request, slug, roles=[MANAGER])
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*([request.POST, request.FILES] if request.method == "POST" else []))
     results = []
-    if request.method == "POST" and form.is_valid():
-        files = request.FILES.getlist("files")
+    if form.is_bound and form.is_valid():
+        files = form.cleaned_data["files"]
         if not files:
             form.add_error("files", "Choose at least one file.")
         for uploaded in files:

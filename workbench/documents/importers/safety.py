@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+import zlib
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -54,3 +55,42 @@ def open_zip_safely(data, what="The file"):
                 "typical of a “zip bomb”; refused."
             )
     return archive
+
+
+def read_parts_safely(archive, what="The file"):
+    """Every part of a checked container as {name: bytes}, each read in bounded chunks
+    and never beyond the size its directory entry declared.
+
+    The directory can lie: a part declared small may inflate to gigabytes, and a full
+    `ZipFile.read` would inflate it in one go. Reading at most the declared size keeps
+    memory bounded, and the CRC check at the declared end refuses the truncated part
+    (even a CRC forged to match yields only the declared bytes, nothing more).
+    """
+    parts = {}
+    for member in archive.infolist():
+        if member.filename in parts:
+            raise ImportRejected(
+                f"{what} holds two parts named {member.filename}; this is not a normal "
+                "document. Save it again from its authoring tool."
+            )
+        try:
+            with archive.open(member) as stream:
+                chunks = []
+                left = member.file_size
+                while left > 0 and (chunk := stream.read(min(left, 1024 * 1024))):
+                    chunks.append(chunk)
+                    left -= len(chunk)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+        ):
+            raise ImportRejected(
+                f"{what} is damaged: its part {member.filename} cannot be read. Open it in its "
+                "authoring tool, save it again and upload the new file."
+            ) from None
+        parts[member.filename] = b"".join(chunks)
+    return parts

@@ -1,0 +1,147 @@
+"""`manage.py seed_demo`: the logins and projects a new user starts from, safe to rerun."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from workbench.documents.models import Document, Segment
+from workbench.projects.models import Membership, Project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Three demo users per seed at the production hasher's cost would make this module slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed():
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed_demo", stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def counts():
+    return {
+        "users": User.objects.count(),
+        "projects": Project.objects.count(),
+        "memberships": Membership.objects.count(),
+        "documents": Document.objects.count(),
+        "segments": Segment.objects.count(),
+    }
+
+
+def test_it_creates_both_projects_with_their_documents():
+    seed()
+    hk = Project.objects.get(slug="hk-judgments")
+    zh = Project.objects.get(slug="zh-judgments")
+    assert (hk.name, hk.source_language, hk.target_language) == (
+        "HK judgments (EN → ZH)",
+        "en",
+        "zh-Hant-HK",
+    )
+    assert (zh.name, zh.source_language, zh.target_language) == (
+        "Chinese judgments (ZH → EN)",
+        "zh-Hant-HK",
+        "en",
+    )
+    docx = hk.documents.get(original_filename="hk_judgment_facc_2024.docx")
+    text = zh.documents.get(original_filename="zh_judgment_excerpt.txt")
+    assert docx.status == text.status == Document.Status.READY
+    assert docx.segments.count() >= 60
+    assert text.segments.count() >= 13
+    assert docx.segments.filter(kind=Segment.Kind.FOOTNOTE).count() >= 5
+    assert text.segments.filter(source__contains="港幣50,000元").exists()
+
+
+def test_it_changes_nothing_when_run_twice():
+    seed()
+    first = counts()
+    out, err = seed()
+    assert counts() == first
+    assert first["users"] == 3 and first["projects"] == 2 and first["memberships"] == 6
+    assert "Created" not in out and "Imported" not in out
+
+
+def test_its_logins_work_with_the_demo_password(client):
+    seed()
+    for username in ["manager", "translator", "reviewer"]:
+        assert client.login(username=username, password="workbench-demo")
+        client.logout()
+
+
+def test_it_gives_the_demo_users_their_roles_in_both_projects():
+    seed()
+    for project in Project.objects.all():
+        assert {
+            username: project.role_of(User.objects.get(username=username))
+            for username in [
+                "manager",
+                "translator",
+                "reviewer",
+            ]
+        } == {"manager": "manager", "translator": "translator", "reviewer": "reviewer"}
+
+
+def test_only_the_manager_may_create_projects():
+    seed()
+    assert User.objects.get(username="manager").has_perm("projects.add_project")
+    assert not User.objects.get(username="translator").has_perm("projects.add_project")
+    assert not User.objects.get(username="reviewer").has_perm("projects.add_project")
+
+
+def test_it_keeps_a_password_the_user_has_changed(client):
+    seed()
+    manager = User.objects.get(username="manager")
+    manager.set_password("a better passphrase")
+    manager.save()
+    seed()
+    assert client.login(username="manager", password="a better passphrase")
+    assert not client.login(username="manager", password="workbench-demo")
+
+
+def test_it_keeps_a_role_a_manager_changed():
+    seed()
+    membership = Membership.objects.get(project__slug="hk-judgments", user__username="reviewer")
+    membership.role = Membership.Role.TRANSLATOR
+    membership.save()
+    seed()
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.TRANSLATOR
+
+
+def test_it_says_which_document_was_refused_and_still_seeds_the_rest(settings):
+    settings.MAX_UPLOAD_BYTES = 100  # every demo file is larger: both imports are refused
+    out, err = seed()
+    assert "2 document(s) could not be imported" in err
+    assert "hk_judgment_facc_2024.docx: The file is" in err
+    assert "zh_judgment_excerpt.txt: The file is" in err
+    assert counts() == {
+        "users": 3,
+        "projects": 2,
+        "memberships": 6,
+        "documents": 0,
+        "segments": 0,
+    }
+    assert "manager     workbench-demo" in out
+
+
+def test_it_imports_a_refused_document_when_run_again(settings):
+    settings.MAX_UPLOAD_BYTES = 100
+    seed()
+    settings.MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+    out, err = seed()
+    assert "could not be imported" not in err
+    assert "Imported zh_judgment_excerpt.txt" in out
+    assert Project.objects.get(slug="zh-judgments").documents.count() == 1
+
+
+def test_it_prints_the_address_and_the_logins():
+    out, _ = seed()
+    assert "http://127.0.0.1:8000/" in out
+    assert "http://127.0.0.1:8000/projects/hk-judgments/" in out
+    for username in ["manager", "translator", "reviewer"]:
+        assert f"{username:<10}  workbench-demo" in out
