@@ -132,6 +132,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# RQ workers sweep stale jobs between jobs, as Celery workers do on a timer.
+RQ = {"WORKER_CLASS": "workbench.jobs.workers.SweepingRQWorker"}
+WORKBENCH_JOB_STALE_SECONDS = int(os.environ.get("WORKBENCH_JOB_STALE_SECONDS", "60"))
+WORKBENCH_JOB_HEARTBEAT_SECONDS = int(os.environ.get("WORKBENCH_JOB_HEARTBEAT_SECONDS", "10"))
+WORKBENCH_JOB_SWEEP_SECONDS = int(os.environ.get("WORKBENCH_JOB_SWEEP_SECONDS", "30"))
+WORKBENCH_JOB_RESIGNAL_SECONDS = int(os.environ.get("WORKBENCH_JOB_RESIGNAL_SECONDS", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -41,6 +41,9 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="assigned_documents"
     )
     due_date = models.DateField(null=True, blank=True)
+    # The agents' document brief: court, case number, parties, judges, defined and key
+    # terms. Made once per document, shown to people, editable, given to every batch.
+    brief = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -63,7 +66,9 @@ class Document(models.Model):
 class SegmentQuerySet(models.QuerySet):
     def machine_writable(self):
         """Segments an agent or the TM may still write: nobody has touched them."""
-        return self.filter(status__in=Segment.MACHINE_WRITABLE)
+        return self.filter(status__in=Segment.MACHINE_WRITABLE).exclude(
+            draft_origin=Segment.PERSON
+        )
 
     def with_status_counts(self):
         return self.aggregate(
@@ -86,6 +91,8 @@ class Segment(models.Model):
         FOOTNOTE = "footnote", "Footnote"
 
     MACHINE_WRITABLE = (Status.NEW, Status.DRAFTED)
+    # draft_origin of a segment a person saved without confirming: machines keep off it.
+    PERSON = "person"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="segments")
     position = models.PositiveIntegerField(help_text="1-based order in the document")
@@ -136,4 +143,4 @@ class Segment(models.Model):
 
     @property
     def machine_writable(self):
-        return self.status in self.MACHINE_WRITABLE
+        return self.status in self.MACHINE_WRITABLE and self.draft_origin != self.PERSON

@@ -21,6 +21,10 @@ class Project(models.Model):
     tm_threshold = models.PositiveSmallIntegerField(
         default=75, help_text="Lowest TM match percentage shown and used for pre-translation"
     )
+    auto_propagate = models.BooleanField(
+        default=True,
+        help_text="On confirm, fill identical untouched source segments of the document",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
