@@ -6,6 +6,8 @@ from django.contrib.auth.models import Permission, User
 
 from workbench.projects.models import Membership, Project
 
+pytest_plugins = ["tests.loopback_llm"]
+
 PASSWORD = "correct horse battery staple"
 
 

@@ -1,0 +1,37 @@
+"""LangGraph checkpoints in PostgreSQL, in their own schema so they never mix with the
+workbench's tables.
+
+`setup_checkpoints(conninfo)` creates the schema and tables (the workbench runs it from a
+migration or a management command); `open_checkpointer(conninfo)` gives the saver that
+`draft_batch` takes.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from langgraph.checkpoint.postgres import PostgresSaver
+from psycopg import sql
+from psycopg.rows import dict_row
+
+SCHEMA = "agent_checkpoints"
+
+
+def setup_checkpoints(conninfo: str, schema: str = SCHEMA) -> None:
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    with open_checkpointer(conninfo, schema) as saver:
+        saver.setup()
+
+
+@contextmanager
+def open_checkpointer(conninfo: str, schema: str = SCHEMA) -> Iterator[PostgresSaver]:
+    """A saver on its own connection whose search_path is only the checkpoint schema."""
+    with psycopg.Connection.connect(
+        conninfo,
+        autocommit=True,
+        prepare_threshold=0,
+        row_factory=dict_row,
+        options=f"-c search_path={schema}",
+    ) as connection:
+        yield PostgresSaver(connection)

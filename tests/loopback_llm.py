@@ -1,0 +1,585 @@
+"""An OpenAI-compatible model server on the loopback interface, for tests and benchmarks.
+
+It answers `POST /v1/chat/completions` with JSON that fits the schema asked for, derived
+deterministically from the request's `<document_data>` block: the Translator gets a
+pseudo-translation that keeps numbers, dates, sums, citations and references in the target
+language's form (so the deterministic checks pass), the Annotator flags every
+`flag_every`-th segment (by the number in its id) with one major terminology issue quoting
+a real span, and the Proofreader fixes exactly those issues. Latency and faults (429 with
+Retry-After, 500, a stall beyond the client's timeout, malformed JSON, a cut-off answer)
+are chosen deterministically from a seed and a request counter, or scripted one by one.
+Every request body is recorded.
+
+    python tests/loopback_llm.py --port 8901 --latency-ms 300 --fault-rate 0.2
+
+In tests, the `loopback_llm` fixture starts one on a free port. Never imported by
+production code.
+"""
+
+import argparse
+import json
+import random
+import re
+import threading
+import time
+import zlib
+from dataclasses import asdict, dataclass, field, fields
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+FAULTS = ("rate_limit", "server_error", "stall", "malformed", "truncated")
+# Faults a test can script but that random faults never pick: they are not transient.
+SCRIPTED_ONLY_FAULTS = ("bad_request", "unauthorized", "not_found")
+
+DATA_BLOCK = re.compile(r"<document_data>\s*(.*?)\s*</document_data>", re.DOTALL)
+SCHEMA_MARKER = re.compile(r'JSON schema named "(\w+)"')
+
+# Characters written the same in Traditional and Simplified Chinese, none a numeral or a
+# unit the checks read (年月日元章條).
+NEUTRAL_HAN = "法院判上人被告原定事理由命令用刑罪行合任利申批准回官公司土地工作文件本案犯查答"
+ENGLISH_WORDS = [
+    "court",
+    "held",
+    "that",
+    "the",
+    "case",
+    "law",
+    "fact",
+    "order",
+    "appeal",
+    "party",
+    "claim",
+    "right",
+    "duty",
+    "judge",
+    "evidence",
+    "trial",
+    "issue",
+    "rule",
+    "costs",
+    "sum",
+    "term",
+    "act",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+REVISED_CJK = "（經校對）"
+REVISED_LATIN = " (revised)"
+
+
+@dataclass
+class LoopbackConfig:
+    latency_ms: int = 0
+    fault_rate: float = 0.0
+    faults: list[str] = field(default_factory=lambda: list(FAULTS))
+    seed: int = 0
+    # Faults for the next requests, in order; "ok" for a normal answer. Used before
+    # random faults.
+    plan: list[str] = field(default_factory=list)
+    retry_after: float = 1.0
+    stall_seconds: float = 3.0
+    refuse_json_schema: bool = False
+    flag_every: int = 5
+    # The Proofreader answers without fixing anything.
+    stubborn: bool = False
+    # Segment ids the Translator leaves out of its answer.
+    skip_ids: list[str] = field(default_factory=list)
+
+
+class LoopbackLLM:
+    """The server, its recorded requests and its settings; start() and stop() it."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, **settings):
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._requests: list[dict] = []
+        self._counter = 0
+        self._defaults = LoopbackConfig(**settings)
+        self.config = LoopbackConfig(**asdict(self._defaults))
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def start(self) -> "LoopbackLLM":
+        # A short poll interval so that stop() returns at once.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def serve_forever(self) -> None:
+        try:
+            self._server.serve_forever()
+        finally:
+            self.stop()
+
+    def configure(self, **settings) -> None:
+        names = {f.name for f in fields(LoopbackConfig)}
+        unknown = set(settings) - names
+        if unknown:
+            raise ValueError(f"Unknown loopback settings: {', '.join(sorted(unknown))}")
+        with self._lock:
+            for name, value in settings.items():
+                setattr(self.config, name, value)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._requests.clear()
+            self._counter = 0
+            self.config = LoopbackConfig(**asdict(self._defaults))
+
+    @property
+    def requests(self) -> list[dict]:
+        with self._lock:
+            return list(self._requests)
+
+    def requests_for(self, schema_name: str) -> list[dict]:
+        """Recorded chat requests that asked for this schema (e.g. "TranslatorOutput")."""
+        return [body for body in self.requests if schema_of(body) == schema_name]
+
+    def _next(self, body: dict) -> tuple[int, str, LoopbackConfig]:
+        """Record the request and decide its fault."""
+        with self._lock:
+            self._requests.append(body)
+            self._counter += 1
+            config = LoopbackConfig(**asdict(self.config))
+            if self.config.plan:
+                fault = self.config.plan.pop(0)
+            else:
+                chance = random.Random(f"{config.seed}:{self._counter}")
+                fault = "ok"
+                if config.fault_rate and chance.random() < config.fault_rate:
+                    fault = chance.choice(config.faults)
+            return self._counter, fault, config
+
+
+def schema_of(body: dict) -> str:
+    response_format = body.get("response_format") or {}
+    if response_format.get("type") == "json_schema":
+        return response_format.get("json_schema", {}).get("name", "")
+    for message in body.get("messages", []):
+        if message.get("role") == "system":
+            found = SCHEMA_MARKER.search(_text(message))
+            if found:
+                return found.group(1)
+    return ""
+
+
+def document_data(body: dict) -> dict:
+    """The JSON object in the first user message's data block."""
+    for message in body.get("messages", []):
+        if message.get("role") == "user":
+            found = DATA_BLOCK.search(_text(message))
+            if found:
+                return json.loads(found.group(1))
+    return {}
+
+
+def _text(message: dict) -> str:
+    content = message.get("content") or ""
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return content
+
+
+def _handler_for(loopback: LoopbackLLM):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format, *args):
+            pass
+
+        def do_GET(self):
+            if self.path.rstrip("/") == "/v1/models":
+                self._json(200, {"object": "list", "data": [{"id": "loopback", "object": "model"}]})
+            elif self.path == "/_requests":
+                self._json(200, loopback.requests)
+            else:
+                self._json(404, {"error": {"message": f"No route {self.path}"}})
+
+        def do_POST(self):
+            try:
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            except (ValueError, UnicodeDecodeError):
+                self._json(400, {"error": {"message": "The request body is not JSON."}})
+                return
+            if self.path == "/_config":
+                try:
+                    loopback.configure(**body)
+                except (TypeError, ValueError) as error:
+                    self._json(400, {"error": {"message": str(error)}})
+                    return
+                self._json(200, asdict(loopback.config))
+            elif self.path == "/_reset":
+                loopback.reset()
+                self._json(200, {"reset": True})
+            elif self.path.rstrip("/") == "/v1/chat/completions":
+                self._chat(body)
+            else:
+                self._json(404, {"error": {"message": f"No route {self.path}"}})
+
+        def _chat(self, body: dict):
+            number, fault, config = loopback._next(body)
+            if config.latency_ms:
+                loopback._stopping.wait(config.latency_ms / 1000)
+            if (
+                config.refuse_json_schema
+                and (body.get("response_format") or {}).get("type") == "json_schema"
+            ):
+                self._error(
+                    400,
+                    "response_format of type json_schema is not supported; use json_object",
+                    param="response_format",
+                )
+                return
+            if fault == "rate_limit":
+                self._error(
+                    429, "Rate limit reached.", headers={"Retry-After": f"{config.retry_after:g}"}
+                )
+                return
+            if fault == "server_error":
+                self._error(500, "The loopback server had an injected failure.")
+                return
+            if fault == "bad_request":
+                self._error(400, "Invalid value for 'messages'.")
+                return
+            if fault == "unauthorized":
+                self._error(401, "Incorrect API key provided.")
+                return
+            if fault == "not_found":
+                self._error(404, f"The model '{body.get('model')}' does not exist.")
+                return
+            if fault == "stall":
+                loopback._stopping.wait(config.stall_seconds)
+            content = json.dumps(answer(body, config), ensure_ascii=False)
+            finish = "stop"
+            if fault == "malformed":
+                content = content[: max(1, len(content) // 3)] + ' "oops'
+            elif fault == "truncated":
+                content, finish = content[: len(content) // 2], "length"
+            prompt = sum(_estimate(_text(m)) for m in body.get("messages", []))
+            self._json(
+                200,
+                {
+                    "id": f"chatcmpl-loopback-{number}",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": body.get("model", "loopback"),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": content},
+                            "finish_reason": finish,
+                        }
+                    ],
+                    "usage": {
+                        "prompt_tokens": prompt,
+                        "completion_tokens": _estimate(content),
+                        "total_tokens": prompt + _estimate(content),
+                    },
+                },
+            )
+
+        def _error(self, status, message, *, param=None, headers=None):
+            kind = {429: "rate_limit_error", 500: "server_error"}.get(
+                status, "invalid_request_error"
+            )
+            payload = {"error": {"message": message, "type": kind, "param": param, "code": None}}
+            self._json(status, payload, headers=headers)
+
+        def _json(self, status, payload, headers=None):
+            data = json.dumps(payload, ensure_ascii=False).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                # The client gave up (a stall past its timeout): nothing left to tell it.
+                pass
+
+    return Handler
+
+
+# Answers, by schema.
+
+
+def answer(body: dict, config: LoopbackConfig) -> dict:
+    data = document_data(body)
+    schema = schema_of(body)
+    target_language = data.get("target_language", "zh-Hant-HK")
+    source_language = data.get("source_language", "en")
+    if schema == "TranslatorOutput":
+        return {
+            "segments": [
+                {
+                    "id": segment["id"],
+                    "target": pseudo_translate(segment["source"], source_language, target_language),
+                }
+                for segment in data.get("segments", [])
+                if segment["id"] not in config.skip_ids
+            ]
+        }
+    if schema == "AnnotatorOutput":
+        return {
+            "segments": [
+                {"id": segment["id"], "issues": _annotate(segment, target_language, config)}
+                for segment in data.get("segments", [])
+            ]
+        }
+    if schema == "ProofreaderOutput":
+        return {"segments": [_proofread(segment, config) for segment in data.get("segments", [])]}
+    if schema == "RevisionOutput":
+        segment = data.get("segment", {})
+        return {
+            "target": segment.get("target", "") + _revised_mark(target_language),
+            "explanation": "Revised as instructed.",
+        }
+    if schema == "DocumentBrief":
+        return _brief(data.get("excerpt", ""))
+    return {}
+
+
+def _annotate(segment: dict, target_language: str, config: LoopbackConfig) -> list[dict]:
+    target = segment.get("target", "")
+    mark = _revised_mark(target_language)
+    if not _flagged(segment["id"], config.flag_every) or mark in target:
+        return []
+    span = _first_word(target)
+    if not span:
+        return []
+    return [
+        {
+            "span": span,
+            "category": "terminology",
+            "severity": "major",
+            "suggestion": span + mark,
+            "explanation": f"The term {span} is not the one the glossary uses.",
+        }
+    ]
+
+
+def _proofread(segment: dict, config: LoopbackConfig) -> dict:
+    target = segment.get("target", "")
+    resolutions = []
+    for issue in segment.get("issues", []):
+        if config.stubborn or not issue.get("span") or issue["span"] not in target:
+            resolutions.append({"issue": issue.get("explanation", ""), "resolution": "Left as is."})
+            continue
+        target = target.replace(issue["span"], issue["suggestion"], 1)
+        resolutions.append(
+            {"issue": issue.get("explanation", ""), "resolution": f"Wrote {issue['suggestion']}."}
+        )
+    return {"id": segment["id"], "target": target, "resolutions": resolutions}
+
+
+def _brief(excerpt: str) -> dict:
+    roles = [
+        role
+        for role in ("appellant", "respondent", "plaintiff", "defendant")
+        if role in excerpt.lower()
+    ]
+    case = re.search(r"[A-Z]{4,5} \d+/\d{4}", excerpt)
+    court = re.search(
+        r"(Court of Final Appeal|Court of Appeal|Court of First Instance|District Court)", excerpt
+    )
+    return {
+        "court": court.group() if court else "",
+        "case_number": case.group() if case else "",
+        "parties": [
+            {"name": role.title(), "role": role, "referred_to_as": f"the {role}"} for role in roles
+        ],
+        "judges": [],
+        "defined_terms": [],
+        "key_terms": [],
+        "notes": "Brief prepared by the loopback server.",
+    }
+
+
+def _flagged(segment_id: str, every: int) -> bool:
+    if every <= 0:
+        return False
+    digits = re.search(r"(\d+)$", str(segment_id))
+    number = int(digits.group(1)) if digits else zlib.crc32(str(segment_id).encode())
+    return number % every == 0
+
+
+def _first_word(text: str) -> str:
+    found = re.search(rf"[{NEUTRAL_HAN}]|[A-Za-z]{{3,}}", text)
+    return found.group() if found else ""
+
+
+def _revised_mark(language: str) -> str:
+    return REVISED_CJK if language.lower().startswith("zh") else REVISED_LATIN
+
+
+# Pseudo-translation: not a translation, but shaped like one for the checks.
+
+_EN_TOKENS = re.compile(
+    r"(?P<citation>[\[(]\d{4}[\])]\s+(?:\d+\s+)?[A-Z][A-Za-z]*(?:\s+[A-Z][a-z]+)?\s+\d+|[A-Z]{3,5}\s?\d{1,5}/\d{4})"
+    r"|(?P<cap>Cap\.?\s*(?P<cap_ref>\d+[A-Z]?))"
+    r"|(?P<section>\b(?:s\.|section)\s*(?P<section_ref>\d+[A-Z]*(?:\(\w+\))*))"
+    r"|(?P<money>HK\$\s?(?P<amount>\d[\d,]*(?:\.\d+)?))"
+    r"|(?P<date>(?P<day>\d{1,2})\s+(?P<month>" + "|".join(MONTHS) + r")\s+(?P<year>\d{4}))"
+    r"|(?P<number>\d[\d,]*(?:\.\d+)?)"
+    r"|(?P<word>[A-Za-z][A-Za-z'’-]*)"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+_ZH_TOKENS = re.compile(
+    r"(?P<citation>[\[(]\d{4}[\])]\s+(?:\d+\s+)?[A-Z][A-Za-z]*(?:\s+[A-Z][a-z]+)?\s+\d+|[A-Z]{3,5}\s?\d{1,5}/\d{4})"
+    r"|(?P<cap>第(?P<cap_ref>\d+[A-Z]?)章)"
+    r"|(?P<section>第(?P<section_ref>\d+[A-Z]*(?:\(\w+\))*)[條条])"
+    r"|(?P<money>港[幣币](?P<amount>\d[\d,]*(?:\.\d+)?)元)"
+    r"|(?P<date>(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日)"
+    r"|(?P<number>\d[\d,]*(?:\.\d+)?)"
+    r"|(?P<han>(?:(?!第\d|港[幣币]\d)[\u4e00-\u9fff]){1,2})"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+_TO_FULLWIDTH = {",": "，", ".": "。", ";": "；", ":": "：", "(": "（", ")": "）"}
+_TO_ASCII = {"，": ", ", "。": ". ", "；": "; ", "：": ": ", "（": " (", "）": ") ", "、": ", "}
+
+
+def pseudo_translate(source: str, source_language: str, target_language: str) -> str:
+    source_zh = source_language.lower().startswith("zh")
+    target_zh = target_language.lower().startswith("zh")
+    if target_zh and not source_zh:
+        return _into_chinese(source, simplified=_is_simplified(target_language))
+    if source_zh and not target_zh:
+        return _into_english(source)
+    return f"[{target_language}] {source}"
+
+
+def _into_chinese(source: str, *, simplified: bool) -> str:
+    out = []
+    for token in _EN_TOKENS.finditer(source):
+        if token["citation"]:
+            out.append(token["citation"])
+        elif token["cap"]:
+            out.append(f"第{token['cap_ref']}章")
+        elif token["section"]:
+            out.append(f"第{token['section_ref']}{'条' if simplified else '條'}")
+        elif token["money"]:
+            out.append(f"{'港币' if simplified else '港幣'}{token['amount']}元")
+        elif token["date"]:
+            month = MONTHS.index(token["month"]) + 1
+            out.append(f"{token['year']}年{month}月{int(token['day'])}日")
+        elif token["number"]:
+            out.append(token["number"])
+        elif token["word"]:
+            out.append(NEUTRAL_HAN[zlib.crc32(token["word"].lower().encode()) % len(NEUTRAL_HAN)])
+        elif token["other"]:
+            out.append(_TO_FULLWIDTH.get(token["other"], token["other"]))
+    return "".join(out)
+
+
+def _into_english(source: str) -> str:
+    out = []
+    for token in _ZH_TOKENS.finditer(source):
+        if token["citation"]:
+            out.append(f" {token['citation']} ")
+        elif token["cap"]:
+            out.append(f" Cap. {token['cap_ref']} ")
+        elif token["section"]:
+            out.append(f" s. {token['section_ref']} ")
+        elif token["money"]:
+            out.append(f" HK${token['amount']} ")
+        elif token["date"]:
+            out.append(f" {int(token['day'])} {MONTHS[int(token['month']) - 1]} {token['year']} ")
+        elif token["number"]:
+            out.append(f" {token['number']} ")
+        elif token["han"]:
+            out.append(f" {ENGLISH_WORDS[zlib.crc32(token['han'].encode()) % len(ENGLISH_WORDS)]} ")
+        elif token["other"]:
+            out.append(_TO_ASCII.get(token["other"], token["other"]))
+    text = " ".join("".join(out).split())
+    return re.sub(r"\s+([,.;:)])", r"\1", text)
+
+
+def _is_simplified(language: str) -> bool:
+    tag = language.lower()
+    return "hans" in tag or tag in ("zh-cn", "zh-sg")
+
+
+def _estimate(text: str) -> int:
+    wide = len(re.findall(r"[\u3000-\u9fff\uac00-\ud7af]", text))
+    return wide + (len(text) - wide) // 4
+
+
+# Named apart from the fixture so that test modules can import it without shadowing.
+@pytest.fixture(name="loopback_llm")
+def loopback_llm_fixture():
+    """A loopback model server on a free port for one test."""
+    server = LoopbackLLM().start()
+    yield server
+    server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8901)
+    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument("--faults", default=",".join(FAULTS), help="comma-separated fault kinds")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--retry-after", type=float, default=1.0)
+    parser.add_argument("--stall-seconds", type=float, default=3.0)
+    parser.add_argument("--refuse-json-schema", action="store_true")
+    arguments = parser.parse_args()
+    unknown = set(arguments.faults.split(",")) - set(FAULTS) - set(SCRIPTED_ONLY_FAULTS)
+    if unknown:
+        parser.error(
+            f"unknown faults: {', '.join(sorted(unknown))}; choose from {', '.join(FAULTS)}"
+        )
+    server = LoopbackLLM(
+        arguments.host,
+        arguments.port,
+        latency_ms=arguments.latency_ms,
+        fault_rate=arguments.fault_rate,
+        faults=arguments.faults.split(","),
+        seed=arguments.seed,
+        retry_after=arguments.retry_after,
+        stall_seconds=arguments.stall_seconds,
+        refuse_json_schema=arguments.refuse_json_schema,
+    )
+    print(f"Loopback model server on {server.base_url} (Ctrl+C stops it)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("Stopped.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+from django import forms
+
+from .models import Term
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = [
+            "source_term",
+            "target_term",
+            "status",
+            "part_of_speech",
+            "domain",
+            "case_sensitive",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "status": "Preferred: the translation to use. Admitted: also acceptable. "
+            "Forbidden: must not be used; QA flags it.",
+            "case_sensitive": "Match only with this exact capitalisation (e.g. “Cap.”).",
+            "part_of_speech": "noun, verb, …; a noun also matches its plural, but not its "
+            "“-ed” or “-ing” forms.",
+        }
+
+
+class GlossaryImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="TBX (TBX-Basic) or CSV in UTF-8 with the header source_term, target_term, "
+        "part_of_speech, note, domain, case_sensitive, status."
+    )

@@ -1,0 +1,450 @@
+"""Glossary files in and out: TBX (through translate-toolkit) and CSV.
+
+Reading never writes: `read_tbx` and `read_csv` turn bytes into rows and a list of
+problems, each naming its row or entry as (number, sentence). `import_glossary` stores the rows only when there
+is no problem at all, so a file with one bad row changes nothing and says what to fix.
+"""
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from lxml import etree
+from translate.misc.xml_helpers import getXMLlang
+from translate.storage.tbx import tbxfile
+
+from workbench.documents.importers.base import ImportRejected
+from workbench.documents.importers.safety import reject_unsafe_xml
+from workbench.documents.services import check_upload
+from workbench.projects.languages import normalise_language
+
+from .glossary import merge_terms
+from .models.glossary import Term, normalise_term_text, term_text_problem
+
+CSV_COLUMNS = [
+    "source_term",
+    "target_term",
+    "part_of_speech",
+    "note",
+    "domain",
+    "case_sensitive",
+    "status",
+]
+REQUIRED_COLUMNS = {"source_term", "target_term"}
+MAX_TERMS_PER_IMPORT = 20_000
+MAX_LISTED_PROBLEMS = 100
+MAX_NOTE_LENGTH = 5000
+FIELD_LIMITS = {"part_of_speech": 40, "domain": 100}
+TRUE_WORDS = {"yes", "y", "true", "1", "x"}
+FALSE_WORDS = {"", "no", "n", "false", "0"}
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# TBX status values, administrativeStatus (“preferredTerm-admn-sts”) and
+# normativeAuthorization (“preferred”) alike, by their stem.
+TBX_STATUSES = {
+    "preferred": Term.Status.PREFERRED,
+    "standardized": Term.Status.PREFERRED,
+    "legal": Term.Status.PREFERRED,
+    "regulated": Term.Status.PREFERRED,
+    "admitted": Term.Status.ADMITTED,
+    "deprecated": Term.Status.FORBIDDEN,
+    "superseded": Term.Status.FORBIDDEN,
+    "forbidden": Term.Status.FORBIDDEN,
+}
+TBX_STATUS_OUT = {
+    Term.Status.PREFERRED: "preferredTerm-admn-sts",
+    Term.Status.ADMITTED: "admittedTerm-admn-sts",
+    Term.Status.FORBIDDEN: "deprecatedTerm-admn-sts",
+}
+# TBX has no field for it; other tools ignore an unknown termNote type.
+CASE_SENSITIVE_NOTE = "x-caseSensitive"
+# Chinese written without a script subtag: the region says which script is meant.
+CHINESE_SCRIPT_OF_REGION = {"HK": "Hant", "MO": "Hant", "TW": "Hant", "CN": "Hans", "SG": "Hans"}
+
+
+class GlossaryRejected(ImportRejected):
+    """The file was not imported; `problems` lists each bad row or entry."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+@dataclass
+class Row:
+    """The values one CSV row or one pairing of a TBX entry gives, as far as it gives them."""
+
+    number: int
+    label: str  # “Row 4”, “Entry 2 (t17)”: what the person sees in their file
+    fields: dict
+
+
+@dataclass
+class ImportResult:
+    added: int
+    updated: int
+
+
+def import_glossary(project, *, data, filename, user=None):
+    """Import a .tbx or .csv file into the project's glossary, all of it or nothing."""
+    filename = check_upload(filename, len(data))
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in {".tbx", ".xml"}:
+        rows, problems = read_tbx(data, project)
+    elif suffix == ".csv":
+        rows, problems = read_csv(data)
+    else:
+        raise GlossaryRejected(
+            f"“{filename}” is neither a TBX (.tbx, .xml) nor a CSV (.csv) file; export the glossary "
+            "in one of those formats and upload it again."
+        )
+    if len(rows) > MAX_TERMS_PER_IMPORT:
+        raise GlossaryRejected(
+            f"The file holds {len(rows)} terms; one import takes at most "
+            f"{MAX_TERMS_PER_IMPORT}. Split it into several files."
+        )
+    rows, row_problems = check_rows(rows)
+    # In file order, and once: the pairings of one TBX entry share its problems.
+    problems = list(dict.fromkeys(text for _, text in sorted(problems + row_problems)))
+    if problems:
+        shown = problems[:MAX_LISTED_PROBLEMS]
+        if len(problems) > len(shown):
+            shown.append(f"… and {len(problems) - len(shown)} more problems.")
+        raise GlossaryRejected(
+            f"“{filename}” was not imported because of {len(problems)} "
+            f"problem{'s' if len(problems) != 1 else ''}; nothing was changed. Correct the "
+            "file and upload it again.",
+            shown,
+        )
+    if not rows:
+        raise GlossaryRejected(f"“{filename}” contains no terms.")
+    return ImportResult(*merge_terms(project, [row.fields for row in rows], user))
+
+
+def check_rows(rows):
+    """Clean the values of the rows; return the good rows and the problems of the others."""
+    checked, problems = [], []
+    for row in rows:
+        fields = dict(row.fields)
+        errors = []
+        for name, what in (("source_term", "source term"), ("target_term", "target term")):
+            fields[name] = normalise_term_text(fields.get(name, ""))
+            problem = term_text_problem(fields[name])
+            if problem:
+                errors.append(f"the {what} {problem}")
+        for name, limit in FIELD_LIMITS.items():
+            if name in fields:
+                fields[name] = normalise_term_text(fields[name])
+                if len(fields[name]) > limit:
+                    errors.append(f"{name} is {len(fields[name])} characters; the limit is {limit}")
+        if "note" in fields:
+            fields["note"] = fields["note"].strip()
+            if len(fields["note"]) > MAX_NOTE_LENGTH:
+                errors.append(f"the note is longer than {MAX_NOTE_LENGTH} characters")
+        for name, parse in (("status", parse_status), ("case_sensitive", parse_yes_no)):
+            if name in fields:
+                try:
+                    fields[name] = parse(fields[name])
+                except ValueError as error:
+                    errors.append(str(error))
+        if errors:
+            problems.append((row.number, f"{row.label}: {'; '.join(errors)}."))
+        else:
+            checked.append(Row(row.number, row.label, fields))
+    return checked, problems
+
+
+def parse_status(value):
+    word = (value or "").strip().lower()
+    if not word:
+        return Term.Status.PREFERRED
+    if word in Term.Status.values:
+        return word
+    raise ValueError(
+        f"the status “{value}” is unknown; use preferred, admitted or forbidden (or leave it "
+        "empty for preferred)"
+    )
+
+
+def parse_yes_no(value):
+    word = (value or "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"case_sensitive is “{value}”; write yes or no")
+
+
+# CSV
+
+
+def read_csv(data):
+    """Rows of a UTF-8 CSV file with a header row; returns (rows, problems)."""
+    text = _decode_utf8(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [name.strip().lower().replace(" ", "_") for name in next(reader, [])]
+    except csv.Error as error:
+        raise GlossaryRejected(f"The header row cannot be read as CSV ({error}).") from None
+    _check_header(header)
+    rows, problems = [], []
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            label = f"Row {number}"
+            if len(cells) > len(header):
+                problems.append(
+                    (
+                        number,
+                        f"{label}: it has {len(cells)} cells but the header names "
+                        f"{len(header)} columns (a comma inside a cell needs quotes).",
+                    )
+                )
+                continue
+            cells += [""] * (len(header) - len(cells))
+            fields = {name: _unneutralise(cell) for name, cell in zip(header, cells, strict=True)}
+            rows.append(Row(number, label, fields))
+    except csv.Error as error:
+        raise GlossaryRejected(
+            f"Row {reader.line_num} cannot be read as CSV ({error}); nothing was imported."
+        ) from None
+    return rows, problems
+
+
+def _decode_utf8(data):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise GlossaryRejected(
+            "The CSV file is UTF-16, not UTF-8. Save it as “CSV UTF-8” (Excel) or with UTF-8 "
+            "encoding and upload it again."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise GlossaryRejected(
+            f"The CSV file is not UTF-8: byte {error.start + 1} (0x{data[error.start]:02X}) is "
+            "not valid UTF-8, so it was probably saved as Big5, GB18030 or a Windows code "
+            "page. Save it as “CSV UTF-8” and upload it again."
+        ) from None
+    if "\x00" in text:
+        raise GlossaryRejected("The CSV file contains NUL bytes; it is not a text file.")
+    return text
+
+
+def _check_header(header):
+    known = ", ".join(CSV_COLUMNS)
+    unknown = [name for name in header if name not in CSV_COLUMNS]
+    if unknown:
+        raise GlossaryRejected(
+            f"The header names unknown column{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(f'“{name}”' for name in unknown)}. The first row must name the "
+            f"columns, from: {known}."
+        )
+    missing = REQUIRED_COLUMNS - set(header)
+    if missing:
+        raise GlossaryRejected(
+            f"The header has no {' or '.join(sorted(missing))} column. The first row must "
+            f"name the columns, from: {known}."
+        )
+    repeated = {name for name in header if header.count(name) > 1}
+    if repeated:
+        raise GlossaryRejected(f"The header names {', '.join(sorted(repeated))} twice.")
+
+
+def _neutralise(value):
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _unneutralise(value):
+    """Undo `_neutralise`, so a term such as “-ing form” survives export and import."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def export_csv(project):
+    """The glossary as UTF-8 CSV with a BOM (so Excel reads Chinese), formulas defused."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for term in project.terms.all():
+        values = [
+            term.source_term,
+            term.target_term,
+            term.part_of_speech,
+            term.note,
+            term.domain,
+            "yes" if term.case_sensitive else "no",
+            term.status,
+        ]
+        writer.writerow([_neutralise(value) for value in values])
+    return codecs.BOM_UTF8 + out.getvalue().encode()
+
+
+# TBX
+
+
+class GlossaryTbx(tbxfile):
+    """translate-toolkit's TBX store without its DOCTYPE, which our own import (and any
+    careful reader) refuses."""
+
+    XMLskeleton = (
+        '<?xml version="1.0"?><martif type="TBX-Basic"><martifHeader><fileDesc><sourceDesc>'
+        "<p>Legal translation workbench</p></sourceDesc></fileDesc></martifHeader>"
+        "<text><body></body></text></martif>"
+    )
+
+
+def export_tbx(project):
+    store = GlossaryTbx(
+        sourcelanguage=project.source_language, targetlanguage=project.target_language
+    )
+    for term in project.terms.all():
+        entry = store.addsourceunit(term.source_term)
+        entry.settarget(term.target_term, lang=project.target_language)
+        entry.setid(f"term-{term.pk}")
+        source, target = entry.getlanguageNodes()
+        if term.domain:
+            _add_child(entry.xmlelement, "descrip", term.domain, type="subjectField", before=source)
+        if term.note:
+            _add_child(entry.xmlelement, "note", term.note, before=source)
+        source_tig = source.find(entry.namespaced("tig"))
+        if term.part_of_speech:
+            _add_child(source_tig, "termNote", term.part_of_speech, type="partOfSpeech")
+        case = "yes" if term.case_sensitive else "no"
+        _add_child(source_tig, "termNote", case, type=CASE_SENSITIVE_NOTE)
+        target_tig = target.find(entry.namespaced("tig"))
+        _add_child(target_tig, "termNote", TBX_STATUS_OUT[term.status], type="administrativeStatus")
+    out = io.BytesIO()
+    store.serialize(out)
+    return out.getvalue()
+
+
+def _add_child(parent, tag, text, before=None, **attributes):
+    node = etree.Element(tag, attributes)
+    node.text = text
+    if before is not None:
+        before.addprevious(node)
+    else:
+        parent.append(node)
+
+
+def read_tbx(data, project):
+    """Rows of a TBX (martif) file for this project's pair; entries in other languages
+    are problems, not skipped, so nothing is lost silently."""
+    reject_unsafe_xml(data, "The TBX file")
+    root = _root_name(data)
+    if root != "martif":
+        hint = " (TBX v3, ISO 30042:2019)" if root == "tbx" else ""
+        raise GlossaryRejected(
+            f"The file's root element is <{root}>{hint}, not <martif>: the workbench reads "
+            "TBX 2008 files such as TBX-Basic. Export the glossary as TBX-Basic and upload "
+            "it again."
+        )
+    store = tbxfile.parsestring(data)
+    rows, problems = [], []
+    for number, entry in enumerate(store.units, start=1):
+        label = f"Entry {number}" + (f" ({entry.getid()})" if entry.xmlelement.get("id") else "")
+        entry_rows, problem = _rows_of_entry(entry, project)
+        if problem:
+            problems.append((number, f"{label}: {problem}"))
+        rows += [Row(number, label, fields) for fields in entry_rows]
+    return rows, problems
+
+
+def _root_name(data):
+    # The first start tag is enough; the file was checked for DTDs and entities already.
+    events = etree.iterparse(
+        io.BytesIO(data), events=("start",), resolve_entities=False, no_network=True
+    )
+    for _, element in events:
+        return etree.QName(element).localname
+    return ""
+
+
+def _rows_of_entry(entry, project):
+    sources, targets = [], []
+    for node in entry.getlanguageNodes():
+        tag = getXMLlang(node)
+        if not tag:
+            return [], "a language section has no xml:lang; say which language it is in."
+        if same_language(tag, project.source_language):
+            sources += entry.get_target_terms(lang=tag)
+        elif same_language(tag, project.target_language):
+            targets += entry.get_target_terms(lang=tag)
+        else:
+            return [], (
+                f"the language “{tag}” is not part of this project "
+                f"({project.source_language} → {project.target_language})."
+            )
+    if not sources or not targets:
+        missing = project.source_language if not sources else project.target_language
+        return [], f"there is no {missing} term (each entry needs both languages)."
+    rows = []
+    for target in targets:
+        status = target.administrative_status or _note(target, "normativeAuthorization")
+        for source in sources:
+            fields = {
+                "source_term": source.text,
+                "target_term": target.text,
+                "note": "\n".join(_free_notes(source, target)),
+                "domain": _note(source, "subjectField") or _note(target, "subjectField"),
+                "part_of_speech": _note(source, "partOfSpeech") or _note(target, "partOfSpeech"),
+                "case_sensitive": _note(source, CASE_SENSITIVE_NOTE),
+            }
+            if status:
+                fields["status"] = _tbx_status(status)
+            # A field the entry does not give keeps its value on an existing term.
+            rows.append({k: v for k, v in fields.items() if v or k.endswith("_term")})
+    return rows, ""
+
+
+def _note(term, category):
+    return next((note.text for note in term.notes if note.category == category), "")
+
+
+def _free_notes(source, target):
+    """Notes and definitions, each once (entry-level ones reach both terms)."""
+    texts = []
+    for note in (*source.notes, *target.notes):
+        is_note = note.origin not in {"pos", "definition"}
+        is_definition = note.origin == "definition" and note.category in {"definition", None}
+        if (is_note or is_definition) and note.text.strip() and note.text not in texts:
+            texts.append(note.text)
+    return texts
+
+
+def _tbx_status(value):
+    stem = value.strip().removesuffix("-admn-sts").removesuffix("Term").lower()
+    # An unknown status reaches parse_status unchanged and is reported there.
+    return TBX_STATUSES.get(stem, value)
+
+
+def same_language(tag, project_tag):
+    """Whether a file's language tag names the project's language: `en` and `en-GB` do
+    for `en`, `zh-HK` and `zh-Hant` do for `zh-Hant-HK`, `zh-TW` and `zh-Hans` do not."""
+    try:
+        ours, theirs = _subtags(project_tag), _subtags(tag)
+    except ValidationError:
+        return False
+    return ours[0] == theirs[0] and all(
+        a == b or not a or not b for a, b in zip(ours[1:], theirs[1:], strict=True)
+    )
+
+
+def _subtags(tag):
+    parts = normalise_language(tag).split("-")
+    script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), "")
+    region = next(
+        (p for p in parts[1:] if (len(p) == 2 and p.isalpha()) or (len(p) == 3 and p.isdigit())),
+        "",
+    )
+    if parts[0] == "zh" and not script:
+        script = CHINESE_SCRIPT_OF_REGION.get(region, "")
+    return parts[0], script, region
