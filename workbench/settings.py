@@ -122,6 +122,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 50
 # Model endpoint for the agents: any OpenAI-compatible server.
 OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "")
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
+OPENAI_MODEL = os.environ.get("OPENAI_MODEL", "gpt-4.1-mini")  # per role: Project.agent_models
+OPENAI_TIMEOUT_SECONDS = float(os.environ.get("OPENAI_TIMEOUT_SECONDS", "120"))
 
 # Background work: the job row is the truth, the queue only a signal.
 WORKBENCH_QUEUE = os.environ.get("WORKBENCH_QUEUE", "celery")

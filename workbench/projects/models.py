@@ -21,6 +21,18 @@ class Project(models.Model):
     tm_threshold = models.PositiveSmallIntegerField(
         default=75, help_text="Lowest TM match percentage shown and used for pre-translation"
     )
+    agent_models = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Model per agent role, e.g. {"translator": "gpt-4.1", "annotator": "..."}; '
+        "roles not named use OPENAI_MODEL.",
+    )
+    agent_max_rounds = models.PositiveSmallIntegerField(
+        default=2, help_text="Annotate ⇄ proofread rounds at most"
+    )
+    job_token_budget = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Tokens one drafting job may spend; empty: no limit"
+    )
     auto_propagate = models.BooleanField(
         default=True,
         help_text="On confirm, fill identical untouched source segments of the document",
@@ -49,6 +61,10 @@ class Project(models.Model):
     @property
     def language_pair(self):
         return f"{self.source_language} → {self.target_language}"
+
+    def model_for(self, role):
+        """The model an agent role uses in this project."""
+        return self.agent_models.get(role) or settings.OPENAI_MODEL
 
     def role_of(self, user):
         """The user's role in this project, or None for an outsider."""
