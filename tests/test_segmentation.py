@@ -73,6 +73,8 @@ def test_it_does_not_cut_before_a_lower_case_word():
         "The point was decided in Wong v. Lee & Anor. [2015] HKCFA 23 and Re Kan Sun Trading (in liq.) [2008] 2 HKLRD 123.",
         "It was followed in HKSAR v. Lam (2015) 18 HKCFAR 1 and in [2008] 2 HKLRD 123.",
         "Para. 3 of the judgment, Cf. para. 5, deals with costs.",
+        "FINAL APPEAL NO. 5 OF 2024 (CRIMINAL) (ON APPEAL FROM CACC NO. 118 OF 2022).",
+        "PURSUANT TO S. 83 OF CAP. 221 THE APPEAL WAS HEARD.",
     ],
 )
 def test_it_does_not_cut_inside_a_citation_abbreviation_name_or_number(sentence):

@@ -74,6 +74,8 @@ CITATION_ABBREVIATIONS = (
 JUDICIAL_TITLES = "J. JJ. CJ. PJ. NPJ. JA. JJA. VP. CJHC. DJ. HHJ. LJ. LJJ."
 PARTY_ABBREVIATIONS = "Ltd. Co. Inc. Corp. Bros. Pty. Plc. Ors. Anor."
 FORMS_OF_ADDRESS = "Mr. Mrs. Ms. Messrs. Dr. Prof. Hon. St. Sr. Jr."
+# Before a number, any casing of a citation abbreviation is one: "FINAL APPEAL NO. 5".
+NUMBERED_ABBREVIATIONS = frozenset(word.lower() for word in CITATION_ABBREVIATIONS.split())
 ABBREVIATIONS = frozenset(
     " ".join(
         [CITATION_ABBREVIATIONS, JUDICIAL_TITLES, PARTY_ABBREVIATIONS, FORMS_OF_ADDRESS]
@@ -162,6 +164,8 @@ def _starts_sentence(following, last_word):
     if _BRACKETED_YEAR.match(following):
         return False
     start = following.lstrip(OPENING + "'")[:1]
+    if start.isdigit() and last_word.lower() in NUMBERED_ABBREVIATIONS:
+        return False
     return start.isdigit() or (start.isalpha() and not start.islower())
 
 
