@@ -37,32 +37,26 @@ def outsider(db):
     return make_user("otto")
 
 
-@pytest.fixture
-def project(manager, translator, reviewer):
+def make_project(slug, name, source, target, members):
     project = Project.objects.create(
-        name="HK judgments",
-        slug="hk",
-        source_language="en",
-        target_language="zh-Hant-HK",
-        created_by=manager,
+        name=name, slug=slug, source_language=source, target_language=target
     )
-    for user, role in [(manager, "manager"), (translator, "translator"), (reviewer, "reviewer")]:
+    for user, role in members:
         Membership.objects.create(project=project, user=user, role=role)
     return project
+
+
+@pytest.fixture
+def project(manager, translator, reviewer):
+    """English → Traditional Chinese (Hong Kong), the workbench's first pair."""
+    members = [(manager, "manager"), (translator, "translator"), (reviewer, "reviewer")]
+    return make_project("hk", "HK judgments", "en", "zh-Hant-HK", members)
 
 
 @pytest.fixture
 def zh_project(manager, translator, reviewer):
-    project = Project.objects.create(
-        name="Chinese to English",
-        slug="zh-en",
-        source_language="zh-Hant-HK",
-        target_language="en",
-        created_by=manager,
-    )
-    for user, role in [(manager, "manager"), (translator, "translator"), (reviewer, "reviewer")]:
-        Membership.objects.create(project=project, user=user, role=role)
-    return project
+    members = [(manager, "manager"), (translator, "translator"), (reviewer, "reviewer")]
+    return make_project("zh-en", "Chinese to English", "zh-Hant-HK", "en", members)
 
 
 @pytest.fixture
