@@ -137,3 +137,9 @@ def test_restoring_tokenised_xliff_2_gives_back_the_original_markup(nodes):
     assert restore(block.text, block.placeholders) == markup
     assert block.target == block.text
     assert check_tokens(block.text, block.target) == []
+
+
+def test_restore_leaves_a_footnote_reference_token_alone():
+    text = "The appeal is dismissed.⟦1⟧"
+    placeholders = {"⟦1⟧": {"type": "footnote", "id": "3"}}
+    assert restore(text, placeholders) == "The appeal is dismissed.⟦1⟧"

@@ -31,13 +31,14 @@ def tokens_in(text):
 
 def restore(text, placeholders):
     """`text` as XML markup: each known token replaced by its tag, the text between
-    escaped (&, <, >), ready to go inside a <target>. A token the map does not know
-    stays as it is, so nothing is invented."""
+    escaped (&, <, >), ready to go inside a <target>. A token the map does not know, or
+    one that stands for a structure rather than markup (a DOCX footnote reference), stays
+    as it is, so nothing is invented."""
     parts = []
     position = 0
     for match in TOKEN.finditer(text):
         markup = placeholders.get(match.group(0))
-        if markup is None:
+        if not isinstance(markup, str):
             continue
         parts.append(escape(text[position : match.start()]))
         parts.append(markup)
