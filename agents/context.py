@@ -125,6 +125,7 @@ class RevisionContext:
     before: list[Neighbour] = field(default_factory=list)
     after: list[Neighbour] = field(default_factory=list)
     glossary: list[GlossaryConstraint] = field(default_factory=list)
+    lessons: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -120,6 +120,7 @@ def revise_segment(
         before=context.before,
         after=context.after,
         glossary=terms_in(segment.source, context.glossary),
+        lessons=context.lessons,
     )
     answer, record = llm.complete(
         "revise", prompts.PROMPT_VERSIONS["revise"], model, messages, RevisionOutput
@@ -259,6 +260,7 @@ class _Pipeline:
                 group,
                 brief=_brief(state),
                 glossary=self._glossary(*(item["source"] for item in group)),
+                lessons=self.batch.lessons,
             )
             answer = self._call("proofreader", version, model, messages, ProofreaderOutput)
             if isinstance(answer, LLMError):
@@ -391,6 +393,7 @@ class _Pipeline:
                 group,
                 brief=brief,
                 glossary=self._glossary(*(item["source"] for item in group)),
+                lessons=self.batch.lessons,
             )
             answer = self._call("annotator", version, model, messages, AnnotatorOutput)
             if isinstance(answer, LLMError):

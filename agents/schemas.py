@@ -4,6 +4,7 @@ Every field is required and there are no free-form dicts, so each model's JSON s
 accepted by servers that enforce OpenAI's strict structured outputs (`strict_json_schema`).
 """
 
+import functools
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -103,9 +104,11 @@ class RevisionOutput(AgentAnswer):
     explanation: str
 
 
+@functools.cache
 def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON schema in the form strict mode demands: every object closes its
-    properties and requires all of them, and nothing carries a default."""
+    properties and requires all of them, and nothing carries a default. Computed once per
+    schema (it is sent with every call); callers must not mutate it."""
     return _tighten(model.model_json_schema())
 
 

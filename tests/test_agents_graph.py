@@ -15,6 +15,7 @@ from agents.context import (
 )
 from agents.graph import draft_batch, make_brief, revise_segment
 from agents.llm import LLMClient
+from agents.prompts import PROMPT_VERSIONS
 from agents.schemas import DocumentBrief
 from tests.loopback_llm import (
     REVISED_CJK,
@@ -358,7 +359,7 @@ def test_revise_segment_returns_a_suggestion_and_its_record(loopback_llm):
 
     assert text == "申請人提出上訴。" + REVISED_CJK
     assert record.role == "revise"
-    assert record.prompt_version == "revise-2026-11-v1"
+    assert record.prompt_version == PROMPT_VERSIONS["revise"]
 
 
 def test_revise_segment_needs_an_instruction(loopback_llm):

@@ -83,12 +83,12 @@ def test_a_manager_assigns_a_document_with_a_due_date(client_for, manager, trans
     )
     response = client_for(manager).post(
         reverse("document_assign", args=[project.slug, document.pk]),
-        {"assignees": [translator.pk], "due_date": "2026-12-31"},
+        {"assign": "", "assignee": translator.pk, "role": "translator", "due_date": "2026-12-31"},
     )
     assert response.status_code == 302
-    document.refresh_from_db()
-    assert list(document.assignees.all()) == [translator]
-    assert str(document.due_date) == "2026-12-31"
+    assignment = document.assignments.get()
+    assert (assignment.assignee, assignment.whole_document) == (translator, True)
+    assert str(assignment.due_date) == "2026-12-31"
     home = client_for(translator).get(reverse("home")).content.decode()
     assert "Ruling" in home
 

@@ -124,6 +124,10 @@ OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "")
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
 OPENAI_MODEL = os.environ.get("OPENAI_MODEL", "gpt-4.1-mini")  # per role: Project.agent_models
 OPENAI_TIMEOUT_SECONDS = float(os.environ.get("OPENAI_TIMEOUT_SECONDS", "120"))
+WORKBENCH_AGENT_CONCURRENCY = int(os.environ.get("WORKBENCH_AGENT_CONCURRENCY", "4"))
+# What a model costs when nobody has entered its price on the dashboard's prices page:
+# {model name or "*": (input, output)} in US$ per million tokens.
+WORKBENCH_MODEL_PRICES = {}
 
 # Background work: the job row is the truth, the queue only a signal.
 WORKBENCH_QUEUE = os.environ.get("WORKBENCH_QUEUE", "celery")

@@ -1,6 +1,8 @@
 from django import forms
 
-from .models import Document
+from workbench.projects.models import Membership
+
+from .models import Assignment, Document
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,16 +41,77 @@ class UploadForm(forms.Form):
     )
 
 
-class AssignForm(forms.ModelForm):
+class DeadlineForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = ["assignees", "due_date"]
+        fields = ["due_date"]
+        labels = {"due_date": "The whole translation is due on"}
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, project, **kwargs):
+
+class AssignForm(forms.ModelForm):
+    """Give a member the document, or a range of its segments, to translate or review."""
+
+    class Meta:
+        model = Assignment
+        fields = ["assignee", "role", "first_position", "last_position", "due_date"]
+        labels = {
+            "assignee": "Person",
+            "role": "Work",
+            "first_position": "From segment",
+            "last_position": "To segment",
+        }
+        help_texts = {"first_position": "Leave both segment numbers empty for the whole document."}
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, document, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignees"].queryset = self.fields["assignees"].queryset.filter(
-            memberships__project=project
+        self.document = document
+        people = self.fields["assignee"].queryset
+        self.fields["assignee"].queryset = people.filter(
+            memberships__project=document.project
+        ).order_by("username")
+        self.fields["assignee"].label_from_instance = self._member_label
+        self.roles = dict(document.project.memberships.values_list("user_id", "role"))
+
+    def _member_label(self, user):
+        return f"{user.get_username()} ({self.roles.get(user.pk, '')})"
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_position"), data.get("last_position")
+        if (first is None) != (last is None):
+            raise forms.ValidationError(
+                "Give both the first and the last segment of the range, or neither for the "
+                "whole document."
+            )
+        if first is not None:
+            count = self.document.segments.count()
+            if not 1 <= first <= last <= count:
+                raise forms.ValidationError(
+                    f"The range {first}–{last} is not within the document's segments 1–{count}; "
+                    "check the numbers (the first may not come after the last)."
+                )
+        person = data.get("assignee")
+        if (
+            person
+            and data.get("role") == Assignment.Role.REVIEWER
+            and self.roles.get(person.pk) == Membership.Role.TRANSLATOR
+        ):
+            self.add_error(
+                "assignee",
+                f"{person.get_username()} is a translator in this project and cannot approve; "
+                "choose a reviewer, or change their role on the Members page first.",
+            )
+        return data
+
+    def save(self, by):
+        data = self.cleaned_data
+        return self.document.assign(
+            data["assignee"],
+            role=data["role"],
+            by=by,
+            first_position=data["first_position"],
+            last_position=data["last_position"],
+            due_date=data["due_date"],
         )
-        self.fields["assignees"].widget = forms.CheckboxSelectMultiple()
-        self.fields["assignees"].queryset = self.fields["assignees"].queryset.order_by("username")

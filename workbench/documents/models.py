@@ -7,7 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Count, Q
 
-from workbench.projects.models import Project
+from workbench.projects.models import Notification, Project
 
 
 def original_file_name(document, filename):
@@ -37,9 +37,7 @@ class Document(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.IMPORTING)
     rejection_reason = models.TextField(blank=True)
     import_warnings = models.JSONField(default=list, blank=True)
-    assignees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_documents"
-    )
+    # When the whole translation is due; people's own deadlines are on their assignments.
     due_date = models.DateField(null=True, blank=True)
     # The agents' document brief: court, case number, parties, judges, defined and key
     # terms. Made once per document, shown to people, editable, given to every batch.
@@ -62,13 +60,40 @@ class Document(models.Model):
             counts[row["status"]] = row["n"]
         return counts
 
+    def is_assigned_to(self, user, role=None):
+        assignments = self.assignments.filter(assignee_id=user.pk)
+        return assignments.filter(role=role).exists() if role else assignments.exists()
+
+    def segments_assigned_to(self, user):
+        """The segments of this document that the user's assignments cover."""
+        covered = Q(pk__in=[])
+        for first, last in self.assignments.filter(assignee_id=user.pk).values_list(
+            "first_position", "last_position"
+        ):
+            if first is None:
+                return self.segments.all()
+            covered |= Q(position__gte=first, position__lte=last)
+        return self.segments.filter(covered)
+
+    def assign(self, person, *, role, by, first_position=None, last_position=None, due_date=None):
+        """Give the person this document (or a range of its segments) to translate or
+        review, and tell them so."""
+        assignment = self.assignments.create(
+            assignee=person,
+            role=role,
+            first_position=first_position,
+            last_position=last_position,
+            due_date=due_date,
+            assigned_by=by,
+        )
+        Notification.for_assignment(assignment)
+        return assignment
+
 
 class SegmentQuerySet(models.QuerySet):
     def machine_writable(self):
         """Segments an agent or the TM may still write: nobody has touched them."""
-        return self.filter(status__in=Segment.MACHINE_WRITABLE).exclude(
-            draft_origin=Segment.PERSON
-        )
+        return self.filter(status__in=Segment.MACHINE_WRITABLE).exclude(draft_origin=Segment.PERSON)
 
     def with_status_counts(self):
         return self.aggregate(
@@ -144,3 +169,52 @@ class Segment(models.Model):
     @property
     def machine_writable(self):
         return self.status in self.MACHINE_WRITABLE and self.draft_origin != self.PERSON
+
+
+class Assignment(models.Model):
+    """Work given to a person: a whole document, or a range of its segments, to translate
+    or to review, with the date it is due. The one way work is assigned."""
+
+    class Role(models.TextChoices):
+        TRANSLATOR = "translator", "Translate"
+        REVIEWER = "reviewer", "Review"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+    # Both empty: the whole document.
+    first_position = models.PositiveIntegerField(null=True, blank=True)
+    last_position = models.PositiveIntegerField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "first_position", "pk"]
+        indexes = [models.Index(fields=["assignee", "due_date"], name="assignment_of_person")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(first_position__isnull=True) & Q(last_position__isnull=True))
+                | Q(first_position__gte=1, last_position__gte=models.F("first_position")),
+                name="assignment_whole_or_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.scope} of {self.document} · {self.assignee}"
+
+    @property
+    def whole_document(self):
+        return self.first_position is None
+
+    @property
+    def scope(self):
+        if self.whole_document:
+            return "the whole document"
+        if self.first_position == self.last_position:
+            return f"segment {self.first_position}"
+        return f"segments {self.first_position}–{self.last_position}"

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from workbench.projects.access import MANAGER, get_project_for_user
 
 from .access import get_document_for_user
-from .forms import AssignForm, UploadForm
+from .forms import AssignForm, DeadlineForm, UploadForm
 from .importers.base import ImportRejected
 from .services import check_upload, import_document
 
@@ -67,17 +67,39 @@ def document_detail(request, slug, document_id):
 
 @login_required
 def document_assign(request, slug, document_id):
+    """The manager's page for who works on the document, on which segments, by when."""
     document, _ = get_document_for_user(request, slug, document_id, roles=[MANAGER])
-    form = AssignForm(request.POST or None, instance=document, project=document.project)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Assignment of “{document.title}” saved.")
-        return redirect("project_detail", slug=slug)
-    return render(
-        request,
-        "documents/assign.html",
-        {"project": document.project, "document": document, "form": form},
-    )
+    post = request.POST if request.method == "POST" else None
+    deadline = DeadlineForm(post if "deadline" in request.POST else None, instance=document)
+    form = AssignForm(post if "assign" in request.POST else None, document=document)
+    if "remove" in request.POST:
+        wanted = request.POST["remove"]
+        removed, _ = document.assignments.filter(
+            pk=int(wanted) if wanted.isdigit() else None
+        ).delete()
+        if removed:
+            messages.success(request, "Assignment removed.")
+        else:
+            messages.error(request, "That assignment had already been removed; nothing changed.")
+        return redirect("document_assign", slug=slug, document_id=document.pk)
+    if deadline.is_bound and deadline.is_valid():
+        deadline.save()
+        messages.success(request, f"Due date of “{document.title}” saved.")
+        return redirect("document_assign", slug=slug, document_id=document.pk)
+    if form.is_bound and form.is_valid():
+        assignment = form.save(by=request.user)
+        messages.success(
+            request, f"{assignment.assignee.get_username()} was assigned {assignment.scope}."
+        )
+        return redirect("document_assign", slug=slug, document_id=document.pk)
+    context = {
+        "project": document.project,
+        "document": document,
+        "deadline": deadline,
+        "form": form,
+        "assignments": document.assignments.select_related("assignee", "assigned_by"),
+    }
+    return render(request, "documents/assign.html", context)
 
 
 @login_required

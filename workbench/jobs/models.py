@@ -251,3 +251,67 @@ class Job(models.Model):
         self.status, self.lease, self.signalled_at = self.Status.QUEUED, None, now
         self.save(update_fields=["status", "lease", "signalled_at"])
         return True
+
+
+class ModelCall(models.Model):
+    """One call to a model endpoint made for a job: what it cost, how long it took and how
+    it ended. Token budgets and the dashboard's cost figures are sums over these rows."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="model_calls")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="model_calls")
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="model_calls"
+    )
+    role = models.CharField(max_length=20)
+    model = models.CharField(max_length=100)
+    prompt_version = models.CharField(max_length=40)
+    tokens_in = models.PositiveIntegerField(default=0)
+    tokens_out = models.PositiveIntegerField(default=0)
+    latency_ms = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=20)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.role} · {self.model} · {self.outcome} (job {self.job_id})"
+
+
+class DraftBatch(models.Model):
+    """Consecutive segments that one drafting job sends to the agents together.
+
+    The plan is stored when the job first runs, so a job that is resumed (its worker
+    died) or retried works on the same batches, and each batch's LangGraph checkpoint
+    thread ("job-<id>-batch-<number>") still matches its segments. `versions` are the
+    segment versions seen at dispatch, the base of the compare-and-set that writes the
+    agents' text; `outcomes` say what became of each segment, failures with the reason.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        DONE = "done", "Done"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="draft_batches")
+    number = models.PositiveIntegerField()
+    segment_ids = models.JSONField(default=list)
+    versions = models.JSONField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    # {segment id: {"status": drafted | flagged | failed | late, "reason": "..."}}
+    outcomes = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="one_draft_batch_per_number")
+        ]
+
+    def __str__(self):
+        return f"Batch {self.number} of job {self.job_id} ({self.status})"
+
+    @property
+    def thread_id(self):
+        return f"job-{self.job_id}-batch-{self.number}"

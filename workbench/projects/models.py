@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.utils.text import slugify
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
 
 from .languages import normalise_language
 
@@ -93,3 +96,83 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.project}"
+
+
+class Notification(models.Model):
+    """A line in a person's inbox: work was assigned to them, or a reviewer sent their
+    translation back. Shown in the top bar until read."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return f"To {self.user}: {self.text}"
+
+    def mark_read(self):
+        if self.read_at is None:
+            self.read_at = timezone.now()
+            self.save(update_fields=["read_at"])
+
+    @classmethod
+    def mark_all_read(cls, user):
+        return cls.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+    @classmethod
+    def for_assignment(cls, assignment):
+        document = assignment.document
+        by = assignment.assigned_by.get_username() if assignment.assigned_by else "A manager"
+        verb = "translate" if assignment.role == "translator" else "review"
+        due = f", due {assignment.due_date:%-d %b %Y}" if assignment.due_date else ""
+        return cls.objects.create(
+            user=assignment.assignee,
+            project=document.project,
+            text=Truncator(
+                f"{by} assigned you to {verb} {assignment.scope} of “{document.title}”{due}."
+            ).chars(500),
+            url=reverse("editor", args=[document.project.slug, document.pk]) + "?mine=on",
+        )
+
+    @classmethod
+    def for_send_back(cls, segment, *, reviewer, reason):
+        """Tell the translators of the segment (those assigned to it, or else whoever
+        confirmed it last) that the reviewer sent it back, and why."""
+        document = segment.document
+        covering = Q(first_position__isnull=True) | Q(
+            first_position__lte=segment.position, last_position__gte=segment.position
+        )
+        people = set(
+            document.assignments.filter(covering, role="translator").values_list(
+                "assignee_id", flat=True
+            )
+        )
+        if not people:
+            last_confirmer = (
+                segment.revisions.filter(origin="person", new_status="translated")
+                .exclude(author=None)
+                .order_by("-created_at", "-pk")
+                .values_list("author_id", flat=True)
+                .first()
+            )
+            people = {last_confirmer} if last_confirmer else set()
+        people.discard(reviewer.pk)
+        text = Truncator(
+            f"{reviewer.get_username()} sent back segment {segment.position} of "
+            f"“{document.title}”: {reason}"
+        ).chars(500)
+        url = reverse("editor", args=[document.project.slug, document.pk]) + (
+            f"?go={segment.position}"
+        )
+        return cls.objects.bulk_create(
+            cls(user_id=person, project=document.project, text=text, url=url)
+            for person in sorted(people)
+        )

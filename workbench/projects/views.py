@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from workbench.documents.models import Segment
@@ -14,8 +15,13 @@ from .models import Membership
 @login_required
 def home(request):
     projects = projects_of(request.user).annotate(document_count=Count("documents", distinct=True))
-    assigned = request.user.assigned_documents.select_related("project").order_by("due_date")
-    return render(request, "projects/home.html", {"projects": projects, "assigned": assigned})
+    assigned = (
+        request.user.assignments.filter(document__project__memberships__user=request.user)
+        .select_related("document__project")
+        .order_by(F("due_date").asc(nulls_last=True), "document__title", "first_position")
+    )
+    context = {"projects": projects, "assigned": assigned, "today": timezone.localdate()}
+    return render(request, "projects/home.html", context)
 
 
 @login_required
@@ -27,7 +33,7 @@ def project_detail(request, slug):
     }
     documents = (
         project.documents.annotate(segment_count=Count("segments"), **status_counts)
-        .prefetch_related("assignees")
+        .prefetch_related("assignments__assignee")
         .order_by("-created_at")
     )
     return render(

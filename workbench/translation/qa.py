@@ -45,7 +45,9 @@ def qa_warnings(segment, text, project):
     pair = LanguagePair(project.source_language, project.target_language)
     for issue in run_checks(source, target, pair):
         warnings.append(
-            QAWarning(issue.category, issue.severity, issue.explanation, issue.span, issue.suggestion)
+            QAWarning(
+                issue.category, issue.severity, issue.explanation, issue.span, issue.suggestion
+            )
         )
     if target.strip():
         for problem in check_terms(source, target, project):

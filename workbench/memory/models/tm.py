@@ -1,7 +1,9 @@
-import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from workbench.documents.models import Document, Segment
@@ -34,8 +36,21 @@ class TranslationMemory(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def language_pair(self):
+        return f"{self.source_language} → {self.target_language}"
+
+
+# C0 and C1 controls: tabs and line breaks occur in real text; the others mean a damaged
+# file and cannot even be written to XML.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 
 class TranslationUnit(models.Model):
+    # A legal paragraph kept whole can run to a few thousand characters; anything far
+    # beyond that is a whole document pasted into one cell, useless as a match.
+    MAX_CHARS = 10_000
+
     class Origin(models.TextChoices):
         APPROVAL = "approval", "Approved in the workbench"
         PROJECT = "project", "Translated in the workbench"
@@ -69,6 +84,24 @@ class TranslationUnit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Computed by PostgreSQL (functions of migration 0003), so every writer, raw SQL
+    # included, keeps them right. The words of the source (character bigrams for Chinese
+    # and Japanese), and a fingerprint of the source with every number masked: what
+    # fuzzy lookup searches (see lookup.py).
+    source_words = models.GeneratedField(
+        expression=models.Func(
+            models.F("source"), function="tm_words", output_field=SearchVectorField()
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    source_shape = models.GeneratedField(
+        expression=models.Func(
+            models.F("source"), function="tm_shape", output_field=models.UUIDField()
+        ),
+        output_field=models.UUIDField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -88,6 +121,8 @@ class TranslationUnit(models.Model):
             GinIndex(fields=["source"], opclasses=["gin_trgm_ops"], name="tm_unit_source_trgm"),
             GinIndex(fields=["target"], opclasses=["gin_trgm_ops"], name="tm_unit_target_trgm"),
             models.Index(fields=["memory", "source_hash"], name="tm_unit_source_hash"),
+            GinIndex(fields=["source_words"], name="tm_unit_source_words"),
+            models.Index(fields=["memory", "source_shape"], name="tm_unit_source_shape"),
         ]
 
     def __str__(self):
@@ -98,6 +133,31 @@ class TranslationUnit(models.Model):
         self.target_hash = self.hash_text(self.target)
         super().save(*args, **kwargs)
 
+    def clean(self):
+        problem = self.problem_with(self.source.strip(), self.target.strip())
+        if problem:
+            raise ValidationError(problem[0].upper() + problem[1:] + ".")
+
+    @classmethod
+    def problem_with(cls, source, target):
+        """Why a source/target pair cannot be a unit, or "" when it can."""
+        if not source:
+            return "the source text is empty"
+        if not target:
+            return "the target text is empty or missing"
+        for side, text in (("source", source), ("target", target)):
+            if len(text) > cls.MAX_CHARS:
+                return (
+                    f"the {side} text is {len(text):,} characters long; a unit may have at "
+                    f"most {cls.MAX_CHARS:,}"
+                )
+            control = CONTROL_CHARACTER.search(text)
+            if control:
+                return f"the {side} text contains the control character U+{ord(control[0]):04X}"
+        return ""
+
     @staticmethod
     def hash_text(text):
-        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+        """The segment's own hash (whitespace-insensitive), so a segment's `source_hash`
+        and its neighbours' find exact and in-context matches without rehashing."""
+        return Segment.hash_source(text)

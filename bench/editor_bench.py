@@ -1,0 +1,444 @@
+"""The editor under load: its first page, and saves by 1 and by 20 people at once.
+
+    .venv/bin/python bench/editor_bench.py [--workers 3] [--threads 4]
+
+Creates a throwaway project with a 5,000-segment document and 20 translators in the
+configured database, collects the static files into a temporary folder, and starts
+gunicorn (`workbench.wsgi`, gthread workers) on a free loopback port with DEBUG off, as
+in production. The translators are logged in with Django's test client (their session
+cookies go to gunicorn). Then it times, over real HTTP:
+
+- the editor's first page (GET, 50 runs, one person): target p95 under 300 ms;
+- confirming segments (the save endpoint, Ctrl+Enter) by one person, then by 20 at once.
+  Each simulated editor saves with the version it last saw; a fifth of its saves go to a
+  few segments everyone shares, so some saves are stale and get 409, after which the
+  editor takes the version the conflict view shows, as a person would. Target: p95 under
+  100 ms with 20 editors.
+
+It prints p50/p95/p99 latency and saves per second for each, then checks that no update
+was lost: every successful save wrote exactly one person Revision with its text, every
+409 left no trace of its text, and each segment's revisions form one unbroken chain of
+versions ending at its current target. Exits 1 when a target is missed or a check fails.
+Everything it created is deleted at the end, also when the run fails.
+"""
+
+import argparse
+import logging
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from workbench.documents.models import Document, Segment  # noqa: E402
+from workbench.projects.models import Membership, Project  # noqa: E402
+from workbench.translation.models import Revision  # noqa: E402
+
+SEGMENTS = 5000
+EDITORS = 20
+PAGE_RUNS = 50
+SOLO_SAVES = 200
+SAVES_PER_EDITOR = 60
+BURST_SAVES_PER_EDITOR = 25
+# Seconds an editor reads and types between two saves. A translator confirms a segment
+# every 20 to 60 seconds; these editors are 20 to 60 times quicker than that.
+PAUSE = (0.5, 1.5)
+SHARED_SEGMENTS = 8
+SHARED_EVERY = 5  # one save in five goes to a segment everyone shares
+TIME_LIMIT_SECONDS = 120
+TARGET_PAGE_MS = 300
+TARGET_SAVE_P95_MS = 100
+
+PARTIES = ["the appellant", "the respondent", "the applicant", "the 1st defendant"]
+VERBS = ["submitted", "contended", "accepted", "denied"]
+
+
+def source_text(number):
+    party = PARTIES[number % len(PARTIES)]
+    verb = VERBS[number // len(PARTIES) % len(VERBS)]
+    return (
+        f"In paragraph {number} of the judgment below, {party} {verb} that the sum of "
+        f"HK${number * 125:,} was paid on {number % 28 + 1} March 2021."
+    )
+
+
+# Setting up -----------------------------------------------------------------------------
+
+
+def create_project(tag):
+    project = Project.objects.create(
+        name=f"Editor bench {tag}",
+        slug=f"editor-bench-{tag}",
+        source_language="en",
+        target_language="zh-Hant-HK",
+    )
+    document = Document.objects.create(
+        project=project,
+        title="A judgment of 5,000 segments",
+        original_filename="bench.txt",
+        format=Document.Format.TXT,
+        status=Document.Status.READY,
+    )
+    Segment.objects.bulk_create(
+        (
+            Segment(
+                document=document,
+                position=number,
+                source=source_text(number),
+                source_hash=Segment.hash_source(source_text(number)),
+                word_count=22,
+                char_count=len(source_text(number)),
+            )
+            for number in range(1, SEGMENTS + 1)
+        ),
+        batch_size=2000,
+    )
+    users = [
+        User.objects.create_user(f"bench-{tag}-{number:02}", password=None)
+        for number in range(EDITORS)
+    ]
+    Membership.objects.bulk_create(
+        Membership(project=project, user=user, role=Membership.Role.TRANSLATOR) for user in users
+    )
+    return project, document, users
+
+
+def session_cookies(users):
+    """A logged-in session per user, from Django's test client, as gunicorn will read it."""
+    cookies = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return cookies
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port, workers, threads, workdir):
+    """gunicorn as in production (DEBUG off, collected static files); its log, where
+    every 409 is a warning line, goes to a file in `workdir`."""
+    env = {**os.environ, "DEBUG": "0", "STATIC_ROOT": str(workdir / "static")}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "workbench.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-k",
+            "gthread",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=(workdir / "gunicorn.log").open("w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            log = (workdir / "gunicorn.log").read_text()[-2000:]
+            raise RuntimeError(f"gunicorn stopped at start ({server.returncode}):\n{log}")
+        try:
+            httpx.get(base + reverse("login"), timeout=1)
+            return server, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer within 30 seconds.")
+
+
+# Measuring -------------------------------------------------------------------------------
+
+
+def percentiles(seconds):
+    ms = sorted(s * 1000 for s in seconds)
+    cuts = statistics.quantiles(ms, n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "n": len(ms)}
+
+
+def report(name, seconds, wall=None, saves=None, target=None):
+    figures = percentiles(seconds)
+    line = (
+        f"{name:<28} n={figures['n']:>5}  p50 {figures['p50']:7.1f} ms  "
+        f"p95 {figures['p95']:7.1f} ms  p99 {figures['p99']:7.1f} ms"
+    )
+    if wall:
+        line += f"  {saves / wall:7.1f} saves/s"
+    if target is not None:
+        met = figures["p95"] < target
+        line += f"   target p95 < {target} ms: {'met' if met else 'MISSED'}"
+    print(line, flush=True)
+    return figures
+
+
+class Editor:
+    """One person in the editor: an HTTP session, the versions they last saw, and what
+    came of each save."""
+
+    VERSION = re.compile(r'class="conflict"[^>]*data-version="(\d+)"')
+
+    def __init__(self, base, cookie, editor_url, segment_url):
+        self.client = httpx.Client(
+            base_url=base, cookies={settings.SESSION_COOKIE_NAME: cookie}, timeout=30
+        )
+        self.editor_url = editor_url
+        self.segment_url = segment_url
+        self.seen = {}  # segment id -> version
+        self.saved = []  # (segment id, text)
+        self.refused = []  # (segment id, text) answered 409
+        self.latencies = []
+        self.failures = []
+        page = self.client.get(editor_url)
+        page.raise_for_status()
+        self.csrf = self.client.cookies[settings.CSRF_COOKIE_NAME]
+
+    def open_editor(self):
+        started = time.perf_counter()
+        response = self.client.get(self.editor_url)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200 or "segment-grid" not in response.text:
+            self.failures.append(f"editor page answered {response.status_code}")
+        return elapsed
+
+    def confirm(self, segment_id, text):
+        started = time.perf_counter()
+        response = self.client.post(
+            self.segment_url.replace("/0/", f"/{segment_id}/"),
+            data={
+                "text": text,
+                "version": self.seen.get(segment_id, 0),
+                "action": "confirm",
+                "seconds": 12,
+            },
+            headers={"X-CSRFToken": self.csrf, "HX-Request": "true"},
+        )
+        self.latencies.append(time.perf_counter() - started)
+        if response.status_code == 200:
+            self.seen[segment_id] = int(response.headers["X-Segment-Version"])
+            self.saved.append((segment_id, text))
+        elif response.status_code == 409:
+            self.seen[segment_id] = int(self.VERSION.search(response.text).group(1))
+            self.refused.append((segment_id, text))
+        else:
+            self.failures.append(f"save answered {response.status_code}: {response.text[:200]}")
+
+    def close(self):
+        self.client.close()
+
+
+def edit(editor, number, segment_ids, shared_ids, saves, deadline, pause=None):
+    """Editor `number` works through its own stretch of the document, and now and then
+    on a segment everyone shares, pausing between saves (or not at all)."""
+    own = segment_ids[number :: EDITORS + 1]
+    pauses = random.Random(number)
+    for turn in range(saves):
+        if time.monotonic() > deadline:
+            return
+        if pause and turn:
+            time.sleep(pauses.uniform(*pause))
+        if turn % SHARED_EVERY == SHARED_EVERY - 1:
+            segment_id = shared_ids[(number + turn) % len(shared_ids)]
+        else:
+            segment_id = own[turn % len(own)]
+        editor.confirm(segment_id, f"第{turn}稿 由編輯{number} {uuid.uuid4().hex[:8]}")
+
+
+def run_editors(editors, segment_ids, shared_ids, saves, pause):
+    deadline = time.monotonic() + TIME_LIMIT_SECONDS
+    threads = [
+        threading.Thread(target=edit, args=(e, n, segment_ids, shared_ids, saves, deadline, pause))
+        for n, e in enumerate(editors)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def crowd_run(name, editors, segment_ids, shared_ids, saves, pause=None, target=None):
+    """All editors at once; their latencies, saves and conflicts in this run alone."""
+    before = [(len(e.latencies), len(e.saved), len(e.refused)) for e in editors]
+    wall = run_editors(editors, segment_ids, shared_ids, saves, pause)
+    latencies = [s for e, (n, _, _) in zip(editors, before, strict=True) for s in e.latencies[n:]]
+    saved = sum(len(e.saved) - n for e, (_, n, _) in zip(editors, before, strict=True))
+    conflicts = sum(len(e.refused) - n for e, (_, _, n) in zip(editors, before, strict=True))
+    figures = report(name, latencies, wall, saved, target=target)
+    paused = f"pausing {pause[0]}–{pause[1]} s between saves" if pause else "no pause"
+    print(f"{'':<28} {saved} saved, {conflicts} answered 409 (stale); {paused}", flush=True)
+    return {**figures, "conflicts": conflicts}
+
+
+# Checking ---------------------------------------------------------------------------------
+
+
+def lost_updates(document, editors):
+    """What went wrong, as sentences; empty when nothing was lost."""
+    problems = []
+    saved = [save for e in editors for save in e.saved]
+    refused = [save for e in editors for save in e.refused]
+    person = Revision.objects.filter(segment__document=document, origin="person")
+    written = dict(person.values_list("new_target", "segment_id"))
+    if person.count() != len(saved):
+        problems.append(f"{len(saved)} saves succeeded but {person.count()} revisions exist.")
+    missing = [text for segment_id, text in saved if written.get(text) != segment_id]
+    if missing:
+        problems.append(f"{len(missing)} successful saves have no revision, e.g. {missing[0]}.")
+    refused_texts = {text for _, text in refused}
+    leaked = refused_texts & set(written)
+    leaked |= refused_texts & set(
+        document.segments.filter(target__in=refused_texts).values_list("target", flat=True)
+    )
+    if leaked:
+        problems.append(f"{len(leaked)} texts answered 409 were stored anyway.")
+    chains = {}
+    for revision in Revision.objects.filter(segment__document=document).order_by(
+        "segment_id", "version"
+    ):
+        chains.setdefault(revision.segment_id, []).append(revision)
+    for segment in document.segments.filter(pk__in=chains):
+        chain = chains[segment.pk]
+        versions = [revision.version for revision in chain]
+        if versions != list(range(1, len(chain) + 1)) or segment.version != len(chain):
+            problems.append(f"Segment {segment.position} has versions {versions}.")
+        for before, after in zip(chain, chain[1:], strict=False):
+            if after.old_target != before.new_target:
+                problems.append(f"Segment {segment.position}: a revision skipped a text.")
+        if chain[-1].new_target != segment.target:
+            problems.append(f"Segment {segment.position}: the target is not its last revision.")
+    return problems
+
+
+def main():
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    options = parser.parse_args()
+
+    tag = uuid.uuid4().hex[:8]
+    workdir = Path(tempfile.mkdtemp(prefix="editor-bench-"))
+    server = None
+    project = None
+    users = []
+    cookies = []
+    editors = []
+    try:
+        print(f"Creating a {SEGMENTS:,}-segment document and {EDITORS} translators…", flush=True)
+        project, document, users = create_project(tag)
+        cookies = session_cookies(users)
+        port = free_port()
+        server, base = start_gunicorn(port, options.workers, options.threads, workdir)
+        print(
+            f"gunicorn on {base}: {options.workers} workers × {options.threads} threads "
+            f"(gthread), {os.cpu_count()} CPUs",
+            flush=True,
+        )
+        editor_url = reverse("editor", args=[project.slug, document.pk])
+        segment_url = reverse("segment_save", args=[project.slug, document.pk, 0])
+        editors = [Editor(base, cookie, editor_url, segment_url) for cookie in cookies]
+        segment_ids = list(document.segments.order_by("position").values_list("pk", flat=True))
+        shared_ids = segment_ids[1 : SEGMENTS : SEGMENTS // SHARED_SEGMENTS][:SHARED_SEGMENTS]
+
+        first = editors[0]
+        for _ in range(3):  # warm up every worker's connection and templates
+            first.open_editor()
+        page = report(
+            "editor first page",
+            [first.open_editor() for _ in range(PAGE_RUNS)],
+            target=TARGET_PAGE_MS,
+        )
+
+        solo = Editor(base, cookies[0], editor_url, segment_url)
+        editors.append(solo)
+        started = time.perf_counter()
+        edit(solo, EDITORS, segment_ids, shared_ids, SOLO_SAVES, time.monotonic() + 60)
+        report("save, 1 editor", solo.latencies, time.perf_counter() - started, len(solo.saved))
+
+        crowd = editors[:EDITORS]
+        paced = crowd_run(
+            f"save, {EDITORS} editors",
+            crowd,
+            segment_ids,
+            shared_ids,
+            SAVES_PER_EDITOR,
+            PAUSE,
+            TARGET_SAVE_P95_MS,
+        )
+        burst = crowd_run(
+            f"save, {EDITORS} without pause",
+            crowd,
+            segment_ids,
+            shared_ids,
+            BURST_SAVES_PER_EDITOR,
+        )
+
+        problems = [f for e in editors for f in e.failures] + lost_updates(document, editors)
+        if not paced["conflicts"] + burst["conflicts"]:
+            problems.append("No save was stale, so conflicts were not exercised.")
+        if problems:
+            print("Lost or failed updates:\n  " + "\n  ".join(problems[:20]), flush=True)
+        else:
+            print(
+                "No lost update: every successful save wrote one revision, no 409 changed a "
+                "target, every segment's versions form one chain.",
+                flush=True,
+            )
+        missed = page["p95"] >= TARGET_PAGE_MS or paced["p95"] >= TARGET_SAVE_P95_MS
+        return 1 if problems or missed else 0
+    finally:
+        for editor in editors:
+            editor.close()
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+        if project:
+            project.delete()
+        User.objects.filter(pk__in=[u.pk for u in users]).delete()
+        Session.objects.filter(session_key__in=cookies).delete()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Fuzzy TM lookup: exact 100, in-context 101, fuzzy with a diff, numbers that differ,
+the threshold, shared memories, English and Chinese."""
+
+import pytest
+
+from workbench.documents.models import Document, Segment
+from workbench.memory.lookup import lookup
+from workbench.memory.models import TranslationMemory, TranslationUnit
+from workbench.memory.services import project_memory
+
+
+def add_unit(memory, source, target, **extra):
+    fields = {"origin": "import", "quality": "translated"}
+    fields.update(extra)
+    return memory.units.create(
+        source=source,
+        target=target,
+        source_language=memory.source_language,
+        target_language=memory.target_language,
+        **fields,
+    )
+
+
+def make_document(project, sources):
+    document = Document.objects.create(
+        project=project,
+        title="Judgment",
+        original_filename="j.txt",
+        original_file="x.txt",
+        format="txt",
+        status="ready",
+    )
+    for position, source in enumerate(sources, start=1):
+        Segment.objects.create(
+            document=document,
+            position=position,
+            source=source,
+            source_hash=Segment.hash_source(source),
+        )
+    return document
+
+
+@pytest.fixture
+def memory(project):
+    return project_memory(project)
+
+
+def test_it_finds_an_exact_match_at_100(memory, project):
+    add_unit(memory, "The appeal is dismissed with costs.", "上訴駁回，並須支付訟費。")
+    [match] = lookup("The appeal is  dismissed with costs.", project)
+    assert match.percent == 100
+    assert match.target == "上訴駁回，並須支付訟費。"
+    assert match.memory_name == memory.name
+    assert match.origin == "import"
+
+
+def test_it_scores_an_exact_match_between_the_same_neighbours_101(memory, project):
+    document = make_document(project, ["Background.", "The appeal is dismissed.", "Costs."])
+    previous, current, following = document.segments.order_by("position")
+    add_unit(
+        memory,
+        current.source,
+        "上訴駁回。",
+        origin="approval",
+        previous_hash=previous.source_hash,
+        next_hash=following.source_hash,
+    )
+    assert lookup(current, project)[0].percent == 101
+    assert lookup(current.source, project)[0].percent == 100  # a bare text has no context
+    other = make_document(project, ["Introduction.", "The appeal is dismissed.", "Costs."])
+    assert lookup(other.segments.get(position=2), project)[0].percent == 100
+
+
+def test_it_finds_a_fuzzy_match_with_a_word_diff(memory, project):
+    add_unit(memory, "The appeal against conviction is dismissed.", "針對定罪的上訴駁回。")
+    [match] = lookup("The appeal against sentence is dismissed.", project)
+    assert 75 <= match.percent < 100
+    changed = [(piece.text, piece.kind) for piece in match.diff if piece.kind != "same"]
+    assert changed == [("conviction", "removed"), ("sentence", "added")]
+
+
+def test_it_lowers_the_score_of_a_match_whose_numbers_differ(memory, project):
+    add_unit(memory, "The hearing took place on 3 May 2011 under section 12 of Cap. 221.", "聆訊…")
+    [match] = lookup("The hearing took place on 3 May 2012 under section 13 of Cap. 221.", project)
+    assert match.percent <= 95  # two numbers differ: at most 99 - 2 × 2
+    assert match.changed_numbers == ["2011", "12"]
+    numbers = [(p.text, p.kind) for p in match.diff if p.number]
+    assert numbers == [("2011", "removed"), ("2012", "added"), ("12", "removed"), ("13", "added")]
+
+
+def test_it_never_calls_a_match_with_other_numbers_exact(memory, project):
+    add_unit(memory, "Fined HK$5,000.", "罰款港幣5,000元。")
+    [match] = lookup("Fined HK$5,500.", project, threshold=50)
+    assert match.percent < 99
+
+
+def test_it_respects_the_threshold(memory, project):
+    add_unit(memory, "The appeal against conviction is dismissed.", "針對定罪的上訴駁回。")
+    query = "The application for leave to appeal is dismissed."
+    assert lookup(query, project, threshold=95) == []
+    project.tm_threshold = 99
+    assert lookup("The appeal against sentence is dismissed.", project) == []
+    project.tm_threshold = 75
+    assert lookup("The appeal against sentence is dismissed.", project)
+
+
+def test_it_returns_the_best_matches_first_up_to_the_limit(memory, project):
+    add_unit(memory, "The appeal is dismissed.", "上訴駁回。")
+    add_unit(memory, "The appeal is allowed.", "上訴得直。")
+    add_unit(memory, "The appeals are dismissed.", "各上訴駁回。")
+    matches = lookup("The appeal is dismissed.", project, threshold=50, limit=2)
+    assert [m.target for m in matches] == ["上訴駁回。", "各上訴駁回。"]
+    assert matches[0].percent == 100 and matches[1].percent < 100
+
+
+def test_it_reads_shared_memories_but_not_others(memory, project, zh_project):
+    shared = TranslationMemory.objects.create(
+        name="HKLII shared", source_language="en", target_language="zh-Hant-HK"
+    )
+    shared.readers.add(project)
+    unread = TranslationMemory.objects.create(
+        name="Unread", source_language="en", target_language="zh-Hant-HK"
+    )
+    add_unit(shared, "Leave to appeal is refused.", "拒絕批予上訴許可。")
+    add_unit(unread, "Leave to appeal is granted.", "批予上訴許可。")
+    matches = lookup("Leave to appeal is refused.", project, threshold=50)
+    assert [(m.target, m.memory_name) for m in matches] == [("拒絕批予上訴許可。", "HKLII shared")]
+
+
+def test_it_finds_chinese_matches_with_a_character_diff(zh_project):
+    memory = project_memory(zh_project)
+    add_unit(memory, "上訴人於2019年3月5日被定罪。", "The appellant was convicted on 5 March 2019.")
+    add_unit(memory, "原告人的申索被駁回。", "The plaintiff's claim was dismissed.")
+    exact = lookup("上訴人於2019年3月5日被定罪。", zh_project)
+    assert [m.percent for m in exact] == [100]
+    [fuzzy] = lookup("被告人於2019年3月5日被定罪。", zh_project)
+    assert 75 <= fuzzy.percent < 100
+    assert [(p.text, p.kind) for p in fuzzy.diff if p.kind != "same"] == [
+        ("上訴", "removed"),
+        ("被告", "added"),
+    ]
+    [dated] = lookup("上訴人於2020年3月5日被定罪。", zh_project)
+    assert dated.changed_numbers == ["2019"] and dated.percent < 99
+
+
+def test_it_finds_short_chinese_segments(zh_project):
+    memory = project_memory(zh_project)
+    add_unit(memory, "判決理由書", "Reasons for Judgment")
+    assert [m.percent for m in lookup("判決理由書", zh_project)] == [100]
+    [near] = lookup("判決理由", zh_project)
+    assert near.percent >= 75
+
+
+def test_it_finds_nothing_without_a_memory(project):
+    assert lookup("The appeal is dismissed.", project) == []
+    assert not TranslationUnit.objects.exists()

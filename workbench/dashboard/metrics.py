@@ -1,0 +1,489 @@
+"""The figures on the project manager's dashboard.
+
+Each function aggregates in PostgreSQL (GROUP BY with FILTER) and makes a fixed number of
+queries, however many documents, segments and revisions the project has; Python only
+arranges the grouped rows. Every figure is a plain dict or dataclass, so the page, its
+charts, and the CSV downloads show the same numbers.
+
+Words are `Segment.word_count`. Work is counted in steps: a segment is first signed off
+(confirmed by a translator, or approved straight away) and then approved, so a word that
+is new or drafted needs two steps, a translated word one. The team's pace is the steps
+it took per day over the last week; projections divide the steps left by it.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Case, Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from workbench.documents.models import Assignment, Document, Segment
+from workbench.jobs.models import Job, ModelCall
+from workbench.translation.models import Revision
+
+from .models import ModelPrice
+
+STATUSES = Segment.Status.values
+UNCONFIRMED = ["", Segment.Status.NEW, Segment.Status.DRAFTED]
+# A person (or auto-propagation) signs a segment off for the first time...
+SIGN_OFF = Q(old_status__in=UNCONFIRMED, new_status__in=["translated", "approved"])
+# ...and a reviewer approves it; sending back and re-approving count again.
+APPROVAL = Q(new_status="approved") & ~Q(old_status="approved")
+# A sign-off that started from machine text (agent draft or TM match), and one that kept
+# that text unchanged.
+OFFERED = SIGN_OFF & ~Q(machine_text="")
+ACCEPTED = OFFERED & Q(new_target=F("machine_text"))
+PEOPLE_WORK = [Revision.Origin.PERSON, Revision.Origin.PROPAGATION]
+PACE_DAYS = 7
+PERIODS = {"day": 14, "week": 8}  # how many days or weeks the people's chart shows
+AGENT_KINDS = ("draft_document", "revise_segment", "pretranslate")
+OK = "ok"
+
+
+def local_today():
+    return timezone.localdate()
+
+
+def start_of(day):
+    """The first moment of a local calendar day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def week_start(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def percent(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+# Progress ------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    """Segments and words by status of a document or of the whole project, and where it
+    stands against its due date."""
+
+    title: str
+    pk: int | None = None
+    due_date: datetime.date | None = None
+    segments: dict = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    words: dict = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    projected_finish: datetime.date | None = None
+    overdue: bool = False
+    at_risk: bool = False
+
+    @property
+    def total_segments(self):
+        return sum(self.segments.values())
+
+    @property
+    def total_words(self):
+        return sum(self.words.values())
+
+    @property
+    def remaining_words(self):
+        """Words not approved yet."""
+        return self.total_words - self.words["approved"]
+
+    @property
+    def steps_left(self):
+        return 2 * (self.words["new"] + self.words["drafted"]) + self.words["translated"]
+
+    @property
+    def percent_approved(self):
+        return percent(self.words["approved"], self.total_words) or 0
+
+    @property
+    def done(self):
+        return self.total_words > 0 and self.remaining_words == 0
+
+    def add(self, other):
+        for status in STATUSES:
+            self.segments[status] += other.segments[status]
+            self.words[status] += other.words[status]
+
+
+@dataclass
+class Overview:
+    documents: list
+    total: Progress
+    pace: float  # steps (words signed off + words approved) per day, last 7 days
+    words_signed_off: int
+    words_approved: int
+    today: datetime.date
+
+    @property
+    def overdue_count(self):
+        return sum(progress.overdue for progress in self.documents)
+
+    @property
+    def at_risk_count(self):
+        return sum(progress.at_risk for progress in self.documents)
+
+    @property
+    def late_count(self):
+        return self.overdue_count + self.at_risk_count
+
+
+def overview(project, work, today):
+    """Progress per document and for the project; overdue and at-risk documents. `work`
+    is `daily_work()` covering at least the last PACE_DAYS days.
+
+    Documents are scheduled one after the other in order of due date, as the team works
+    through them: a document's projected finish is when the steps left in it and in every
+    document due before it are done at the team's pace. It is at risk when that day is
+    after its due date, or when nobody has signed anything off in the last week."""
+    documents = {
+        document.pk: Progress(title=document.title, pk=document.pk, due_date=document.due_date)
+        for document in project.documents.exclude(status=Document.Status.REJECTED).order_by(
+            F("due_date").asc(nulls_last=True), "title", "pk"
+        )
+    }
+    counts = {f"{status}_segments": Count("pk", filter=Q(status=status)) for status in STATUSES}
+    counts.update(
+        {f"{status}_words": Sum("word_count", filter=Q(status=status)) for status in STATUSES}
+    )
+    rows = (
+        Segment.objects.filter(document__project=project)
+        .values("document")
+        .annotate(**counts)
+        .order_by()
+    )
+    for row in rows:
+        progress = documents.get(row["document"])
+        if progress is None:
+            continue
+        for status in STATUSES:
+            progress.segments[status] = row[f"{status}_segments"]
+            progress.words[status] = row[f"{status}_words"] or 0
+    total = Progress(title="Whole project")
+    for progress in documents.values():
+        total.add(progress)
+
+    recent = [row for row in work if row["day"] > today - datetime.timedelta(days=PACE_DAYS)]
+    signed_off = sum(row["words_translated"] + row["words_propagated"] for row in recent)
+    approved = sum(row["words_approved"] for row in recent)
+    steps_per_day = (signed_off + approved) / PACE_DAYS
+    steps_before = 0
+    for progress in documents.values():
+        steps_before += progress.steps_left
+        if progress.steps_left and steps_per_day:
+            days = math.ceil(steps_before / steps_per_day)
+            progress.projected_finish = today + datetime.timedelta(days=days)
+        elif not progress.steps_left:
+            progress.projected_finish = today if progress.total_words else None
+        if progress.due_date and not progress.done:
+            progress.overdue = progress.due_date < today
+            progress.at_risk = not progress.overdue and (
+                progress.projected_finish is None or progress.projected_finish > progress.due_date
+            )
+    if total.steps_left and steps_per_day:
+        total.projected_finish = today + datetime.timedelta(
+            days=math.ceil(total.steps_left / steps_per_day)
+        )
+    return Overview(
+        documents=list(documents.values()),
+        total=total,
+        pace=round(steps_per_day, 1),
+        words_signed_off=signed_off,
+        words_approved=approved,
+        today=today,
+    )
+
+
+def daily_work(project, first_day):
+    """What people did per person and local day since `first_day`, in one query over the
+    revisions of those days (the index on Revision.created_at finds them): words signed
+    off by a person and by auto-propagation, words approved, time spent, and sign-offs
+    that started from machine text and kept it. Every revision-based figure of the
+    dashboard is summed from these rows."""
+    person = Q(origin=Revision.Origin.PERSON)
+    rows = (
+        Revision.objects.filter(
+            segment__document__project=project,
+            origin__in=PEOPLE_WORK,
+            created_at__gte=start_of(first_day),
+        )
+        .annotate(day=TruncDate("created_at"))
+        .values("author__username", "day")
+        .annotate(
+            words_translated=Coalesce(Sum("segment__word_count", filter=SIGN_OFF & person), 0),
+            words_propagated=Coalesce(Sum("segment__word_count", filter=SIGN_OFF & ~person), 0),
+            words_approved=Coalesce(Sum("segment__word_count", filter=APPROVAL & person), 0),
+            timed_revisions=Count("seconds_spent", filter=person),
+            seconds=Coalesce(Sum("seconds_spent", filter=person), 0),
+            offered=Count("pk", filter=OFFERED & person),
+            accepted=Count("pk", filter=ACCEPTED & person),
+        )
+        .order_by("author__username", "day")
+    )
+    return [{**row, "person": row.pop("author__username")} for row in rows]
+
+
+def first_day_needed(period, today):
+    """The first day `daily_work` must cover for the people's chart of this period, the
+    comparison of this week with last, and the pace of the last week."""
+    return min(
+        period_window(period, today)[0],
+        week_start(today) - datetime.timedelta(weeks=1),
+        today - datetime.timedelta(days=PACE_DAYS - 1),
+    )
+
+
+def figures(project, period="day", today=None):
+    """(overview, people, acceptance) of the project, from one pass over recent work."""
+    today = today or local_today()
+    work = daily_work(project, first_day_needed(period, today))
+    progress = overview(project, work, today)
+    return (
+        progress,
+        people(project, work, period, today, progress),
+        acceptance_this_week_and_last(work, today),
+    )
+
+
+# People --------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonWork:
+    username: str
+    words_translated: int = 0
+    words_approved: int = 0
+    timed_revisions: int = 0
+    seconds: int = 0
+    offered: int = 0
+    accepted: int = 0
+    assigned_words_left: int = 0
+    assigned_due: datetime.date | None = None
+    behind: bool = False
+
+    @property
+    def seconds_per_segment(self):
+        return round(self.seconds / self.timed_revisions) if self.timed_revisions else None
+
+    @property
+    def acceptance(self):
+        return percent(self.accepted, self.offered)
+
+
+def period_window(period, today):
+    """(first day, list of period starts) for the people's chart."""
+    if period == "week":
+        first = week_start(today) - datetime.timedelta(weeks=PERIODS["week"] - 1)
+        return first, [first + datetime.timedelta(weeks=n) for n in range(PERIODS["week"])]
+    first = today - datetime.timedelta(days=PERIODS["day"] - 1)
+    return first, [first + datetime.timedelta(days=n) for n in range(PERIODS["day"])]
+
+
+def people(project, work, period, today, overview):
+    """Per person and per day (or week): words translated (signed off) and approved,
+    seconds per segment, and the share of machine text signed off unchanged; with each
+    person's totals over the window and the words left in their assignments."""
+    first, periods = period_window(period, today)
+    members = project.memberships.exclude(role="manager").select_related("user")
+    totals = {m.user.get_username(): PersonWork(m.user.get_username()) for m in members}
+    counted = (
+        "words_translated",
+        "words_approved",
+        "timed_revisions",
+        "seconds",
+        "offered",
+        "accepted",
+    )
+    grouped = {}
+    for row in work:
+        if row["person"] is None or row["day"] < first:
+            continue
+        start = week_start(row["day"]) if period == "week" else row["day"]
+        summed = grouped.setdefault((row["person"], start), dict.fromkeys(counted, 0))
+        work_of = totals.setdefault(row["person"], PersonWork(row["person"]))
+        for key in counted:
+            summed[key] += row[key]
+            setattr(work_of, key, getattr(work_of, key) + row[key])
+    series = [
+        {
+            "person": name,
+            "period_start": start,
+            "words_translated": summed["words_translated"],
+            "words_approved": summed["words_approved"],
+            "seconds_per_segment": round(summed["seconds"] / summed["timed_revisions"])
+            if summed["timed_revisions"]
+            else None,
+            "machine_offered": summed["offered"],
+            "machine_accepted": summed["accepted"],
+        }
+        for (name, start), summed in sorted(grouped.items())
+        if summed["words_translated"]
+        or summed["words_approved"]
+        or summed["offered"]
+        or summed["timed_revisions"]
+    ]
+    recent = today - datetime.timedelta(days=PACE_DAYS)
+    pace = {}
+    for row in work:
+        if row["person"] is not None and row["day"] > recent:
+            pace[row["person"]] = (
+                pace.get(row["person"], 0) + row["words_translated"] + row["words_approved"]
+            )
+    documents = {progress.pk: progress for progress in overview.documents}
+    _add_assigned_work(project, totals, today, documents, pace)
+    return {"period": period, "periods": periods, "series": series, "people": totals}
+
+
+def _add_assigned_work(project, totals, today, documents, pace):
+    """Words left in each person's assignments (to sign off for translators, to approve
+    for reviewers), the earliest due date among them, and whether the person's own pace
+    of the last week gets them there in time. A whole-document assignment takes its
+    figures from `documents` (Progress by document id); only ranges are summed here, each
+    through the index on (document, position)."""
+    in_range = (
+        Segment.objects.filter(
+            document=OuterRef("document"),
+            position__gte=OuterRef("first_position"),
+            position__lte=OuterRef("last_position"),
+        )
+        .order_by()
+        .values("document")
+    )
+
+    def words_in_range(segments):
+        summed = segments.annotate(words=Sum("word_count")).values("words")
+        return Case(
+            When(first_position__isnull=False, then=Coalesce(Subquery(summed), 0)),
+            default=None,
+        )
+
+    assignments = (
+        Assignment.objects.filter(document__project=project)
+        .values("assignee__username", "document", "role", "due_date")
+        .annotate(
+            unconfirmed=words_in_range(in_range.filter(status__in=UNCONFIRMED[1:])),
+            unapproved=words_in_range(in_range.exclude(status=Segment.Status.APPROVED)),
+        )
+    )
+    for row in assignments:
+        whole = documents.get(row["document"])
+        if row["unconfirmed"] is None and whole is None:
+            continue
+        if row["role"] == Assignment.Role.TRANSLATOR:
+            left = row["unconfirmed"]
+            if left is None:
+                left = whole.words["new"] + whole.words["drafted"]
+        else:
+            left = row["unapproved"] if row["unapproved"] is not None else whole.remaining_words
+        if not left:
+            continue
+        work = totals.setdefault(row["assignee__username"], PersonWork(row["assignee__username"]))
+        work.assigned_words_left += left
+        if row["due_date"] and (work.assigned_due is None or row["due_date"] < work.assigned_due):
+            work.assigned_due = row["due_date"]
+    for name, work in totals.items():
+        if not work.assigned_words_left or not work.assigned_due:
+            continue
+        per_day = pace.get(name, 0) / PACE_DAYS
+        days_left = (work.assigned_due - today).days + 1
+        work.behind = days_left <= 0 or per_day * days_left < work.assigned_words_left
+
+
+def acceptance_this_week_and_last(work, today):
+    """Share of machine text signed off unchanged, per person and for the team, in this
+    calendar week (Monday to today) and the one before: are people keeping more of the
+    agents' text than they did?"""
+    this_week = week_start(today)
+    last_week = this_week - datetime.timedelta(weeks=1)
+    table = {}
+    team = {"last": [0, 0], "this": [0, 0]}
+    for row in work:
+        if row["person"] is None or row["day"] < last_week or not row["offered"]:
+            continue
+        which = "this" if row["day"] >= this_week else "last"
+        person = table.setdefault(row["person"], {"last": [0, 0], "this": [0, 0]})
+        for counts in (person[which], team[which]):
+            counts[0] += row["accepted"]
+            counts[1] += row["offered"]
+
+    def shares(counts):
+        last, this = percent(*counts["last"]), percent(*counts["this"])
+        return {
+            "last_week": last,
+            "this_week": this,
+            "change": round(this - last, 1) if last is not None and this is not None else None,
+            "last_week_offered": counts["last"][1],
+            "this_week_offered": counts["this"][1],
+        }
+
+    return {
+        "this_week": this_week,
+        "last_week": last_week,
+        "team": shares(team),
+        "people": [{"person": name, **shares(counts)} for name, counts in sorted(table.items())],
+    }
+
+
+# Agents --------------------------------------------------------------------------------
+
+
+def agents(project, approved_words=None):
+    """Calls, tokens, failures and estimated cost per model and role; the cost of the
+    agents per approved word (pass the project's approved words when they are known)."""
+    if approved_words is None:
+        approved_words = Segment.objects.filter(
+            document__project=project, status=Segment.Status.APPROVED
+        ).aggregate(words=Coalesce(Sum("word_count"), 0))["words"]
+    rows = list(
+        ModelCall.objects.filter(project=project)
+        .values("model", "role")
+        .annotate(
+            calls=Count("pk"),
+            failures=Count("pk", filter=~Q(outcome=OK)),
+            tokens_in=Coalesce(Sum("tokens_in"), 0),
+            tokens_out=Coalesce(Sum("tokens_out"), 0),
+            mean_latency_ms=Avg("latency_ms"),
+        )
+        .order_by("model", "role")
+    )
+    prices = ModelPrice.prices_for({row["model"] for row in rows})
+    total_cost = Decimal(0)
+    unpriced = set()
+    for row in rows:
+        price = prices.get(row["model"])
+        row["price_in"], row["price_out"] = price or (None, None)
+        row["cost"] = ModelPrice.cost(price, row["tokens_in"], row["tokens_out"])
+        row["mean_latency_ms"] = round(row["mean_latency_ms"] or 0)
+        if row["cost"] is None:
+            unpriced.add(row["model"])
+        else:
+            total_cost += row["cost"]
+    return {
+        "rows": rows,
+        "calls": sum(row["calls"] for row in rows),
+        "failures": sum(row["failures"] for row in rows),
+        "tokens_in": sum(row["tokens_in"] for row in rows),
+        "tokens_out": sum(row["tokens_out"] for row in rows),
+        "cost": total_cost,
+        "unpriced": sorted(unpriced),
+        "approved_words": approved_words,
+        "cost_per_approved_word": total_cost / approved_words if approved_words else None,
+        "cost_per_thousand_approved_words": 1000 * total_cost / approved_words
+        if approved_words
+        else None,
+    }
+
+
+# Jobs ----------------------------------------------------------------------------------
+
+RECENT_JOBS = 15
+
+
+def jobs(project):
+    """The project's queued and running jobs, and the most recent finished ones."""
+    related = project.jobs.select_related("project", "document", "created_by")
+    active = list(related.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]))
+    recent = list(related.filter(status__in=Job.FINISHED)[:RECENT_JOBS])
+    return {"active": active, "recent": recent, "failed": [j for j in recent if j.error]}

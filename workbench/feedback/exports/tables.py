@@ -1,0 +1,92 @@
+"""CSV and XLSX for people: one row per segment, columns source, target, status,
+document, paragraph. Texts keep the workbench's tokens ("⟦1⟧"); a spreadsheet has no
+markup to give them back as.
+
+A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return, which
+some programs strip first) as a formula, so a hostile segment could run code on the
+reader's machine. In CSV such a cell gets a leading apostrophe, the usual defence, except
+a plain number such as "-5" or "+852", which no spreadsheet reads as a formula and which
+would otherwise stop being a number. XLSX has cell types: every text cell is written
+as a string and, when it starts like a formula, marked with Excel's quote prefix (what
+typing an apostrophe does), so the text stays exactly as it was and never becomes a
+formula.
+"""
+
+import csv
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from .inline import xml_safe
+
+HEADER = ["source", "target", "status", "document", "paragraph"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
+BYTE_ORDER_MARK = "\ufeff"  # without it Excel reads UTF-8 as the local code page
+
+
+def starts_like_formula(text):
+    return text.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(text)
+
+
+def neutralise(text):
+    """A CSV cell no spreadsheet runs as a formula."""
+    return "'" + text if starts_like_formula(text) else text
+
+
+def _row(corpus, segment):
+    return [
+        segment.source,
+        segment.target,
+        segment.status,
+        corpus.documents[segment.document_id].title,
+        segment.paragraph_number,
+    ]
+
+
+def write_csv(corpus, tally):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(BYTE_ORDER_MARK)
+    writer.writerow(HEADER)
+    for segment in corpus.stream():
+        tally.read()
+        writer.writerow([neutralise(value) for value in _row(corpus, segment)])
+        tally.wrote()
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def save_xlsx(corpus, tally, out):
+    """Write-only mode keeps each row on disk as soon as it is appended."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Corpus")
+    for column, width in zip("ABCDE", [60, 60, 12, 30, 10], strict=True):
+        sheet.column_dimensions[column].width = width
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    sheet.append([_cell(sheet, name, font=bold) for name in HEADER])
+    for segment in corpus.stream():
+        tally.read()
+        sheet.append([_cell(sheet, value, alignment=wrap) for value in _row(corpus, segment)])
+        tally.wrote()
+    workbook.save(out)
+
+
+def _cell(sheet, text, font=None, alignment=None):
+    """A text cell, never a formula: openpyxl would store "=..." as one."""
+    cell = WriteOnlyCell(sheet, value=xml_safe(text))
+    cell.data_type = "s"
+    if starts_like_formula(text):
+        cell.quotePrefix = True
+    if font:
+        cell.font = font
+    if alignment:
+        cell.alignment = alignment
+    return cell

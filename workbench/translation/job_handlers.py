@@ -1,0 +1,24 @@
+"""Background work of the agents: drafting a document, and revising one segment on a
+person's request. Both are tiny: the work is in `drafting.py`."""
+
+from workbench.jobs.registry import JobFailed, job_handler
+
+from .drafting import DRAFT_KIND, REVISE_KIND, draft_document, revise_on_request
+
+
+@job_handler(DRAFT_KIND)
+def draft(job):
+    draft_document(job)
+
+
+@job_handler(REVISE_KIND)
+def revise(job):
+    segment_id = job.params.get("segment_id")
+    segment = job.document.segments.filter(pk=segment_id).first() if job.document else None
+    if segment is None:
+        raise JobFailed(
+            "The segment to revise is no longer in the document; ask again from the editor."
+        )
+    job.report_progress(0, 1)
+    revise_on_request(job, segment, job.params.get("instruction", ""))
+    job.report_progress(1, 1)

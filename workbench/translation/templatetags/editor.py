@@ -1,0 +1,37 @@
+from django import template
+
+from workbench.documents.placeholders import TOKEN
+
+register = template.Library()
+
+
+@register.filter
+def tag_pieces(text):
+    """Split a segment text into (piece, is_tag) so the template shows each protected tag
+    as one chip while escaping every piece."""
+    pieces, position = [], 0
+    for match in TOKEN.finditer(text or ""):
+        if match.start() > position:
+            pieces.append((text[position : match.start()], False))
+        pieces.append((match.group(0), True))
+        position = match.end()
+    if position < len(text or ""):
+        pieces.append((text[position:], False))
+    return pieces
+
+
+STATUS_LETTERS = {"new": "N", "drafted": "D", "translated": "T", "approved": "A"}
+
+
+@register.filter
+def status_letter(status):
+    return STATUS_LETTERS.get(status, "?")
+
+
+ORIGIN_LABELS = {"person": "edited", "agent": "agent", "tm": "TM", "propagation": "propagated"}
+
+
+@register.filter
+def origin_label(draft_origin):
+    """How the grid names where a segment's text came from."""
+    return ORIGIN_LABELS.get(draft_origin, draft_origin)

@@ -1,0 +1,392 @@
+"""The translator's editor: the segment grid, the side panel of the active segment, and
+the actions on a segment. Pages for a browser, fragments for htmx and editor.js."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from workbench.documents.access import get_document_for_user
+from workbench.memory.glossary import highlight, recognise_terms
+from workbench.memory.lookup import diff, lookup
+from workbench.projects.languages import is_cjk
+
+from .access import get_segment_for_user
+from .forms import SegmentFilter, with_row_facts
+from .qa import QAWarning, qa_warnings
+from .services import (
+    APPROVE,
+    REVIEWERS,
+    SAVE,
+    EditRefused,
+    StaleVersion,
+    check_target_text,
+    do_accept_annotation,
+    do_add_comment,
+    do_ask_revision,
+    do_bulk_approve,
+    do_dismiss_annotation,
+    do_resolve_comment,
+    do_restore,
+    do_save_target,
+    do_send_back,
+    latest_suggestions,
+    next_to_review,
+    next_unconfirmed,
+)
+
+ROWS_PER_PAGE = 50
+HISTORY_SHOWN = 20
+TM_MATCHES_SHOWN = 5
+
+
+# The grid ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def editor(request, slug, document_id):
+    """The page; for htmx, the grid (filters changed) or the next rows (scrolling)."""
+    document, role = get_document_for_user(request, slug, document_id)
+    filters = SegmentFilter(request.GET)
+    segments = filters.segments(document, request.user)
+    rows = with_row_facts(segments).order_by("position")
+    after = _number(request.GET.get("after"))
+    if after is not None:
+        rows = rows.filter(position__gt=after)
+    elif filters.cleaned_data.get("go"):
+        rows = rows.filter(position__gte=filters.cleaned_data["go"])
+    rows = list(rows[: ROWS_PER_PAGE + 1])
+    context = {
+        "project": document.project,
+        "document": document,
+        "role": role,
+        "rows": rows[:ROWS_PER_PAGE],
+        "more_url": _more_url(request, rows[ROWS_PER_PAGE - 1])
+        if len(rows) > ROWS_PER_PAGE
+        else "",
+        "can_review": role in REVIEWERS,
+    }
+    if request.htmx and after is not None:
+        return render(request, "translation/_rows.html", context)
+    context.update(filters=filters, matching=segments.count(), counts=document.status_counts())
+    if request.htmx:
+        return render(request, "translation/_grid.html", context)
+    return render(request, "translation/editor.html", context)
+
+
+def _more_url(request, last):
+    params = request.GET.copy()
+    params.pop("go", None)
+    params["after"] = last.position
+    return f"{request.path}?{params.urlencode()}"
+
+
+def _number(value):
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_GET
+def segment_row(request, slug, document_id, segment_id):
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id)
+    return _rows_response(request, [segment.pk], segment.document, role)
+
+
+def _rows_response(request, segment_ids, document, role, status=200):
+    rows = with_row_facts(document.segments.filter(pk__in=segment_ids)).order_by("position")
+    context = {"project": document.project, "document": document, "role": role, "rows": rows}
+    return render(request, "translation/_rows.html", context, status=status)
+
+
+# Saving -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def segment_save(request, slug, document_id, segment_id):
+    """Save, confirm or approve. 200 with the changed rows; 409 with the conflict; 400
+    with what to fix."""
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id)
+    text = request.POST.get("text", "")
+    action = request.POST.get("action", SAVE)
+    version = _number(request.POST.get("version"))
+    if version is None:
+        return _refused(request, "The save carries no version; reload the page and try again.")
+    try:
+        saved = do_save_target(
+            segment,
+            user=request.user,
+            role=role,
+            text=text,
+            base_version=version,
+            action=action,
+            started_from=request.POST.get("started_from", ""),
+            seconds_spent=request.POST.get("seconds"),
+        )
+    except StaleVersion as stale:
+        return _conflict(request, stale.segment, text)
+    except EditRefused as refused:
+        return _refused(request, str(refused))
+    response = _rows_response(
+        request, [saved.segment.pk, *saved.propagated], segment.document, role
+    )
+    response["X-Segment-Version"] = saved.segment.version
+    if action != SAVE:
+        # A translator goes on to what still needs translating, a reviewer to what
+        # still needs review.
+        following = (next_to_review if action == APPROVE else next_unconfirmed)(saved.segment)
+        if following:
+            response["X-Next-Segment"] = following.pk
+            response["X-Next-Position"] = following.position
+    return response
+
+
+@login_required
+@require_POST
+def revision_restore(request, slug, document_id, segment_id, revision_id):
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id)
+    revision = get_object_or_404(segment.revisions, pk=revision_id)
+    version = _number(request.POST.get("version"))
+    if version is None:
+        return _refused(request, "The restore carries no version; reload the page and try again.")
+    try:
+        saved = do_restore(revision, user=request.user, role=role, base_version=version)
+    except StaleVersion as stale:
+        return _conflict(request, stale.segment, revision.new_target)
+    except EditRefused as refused:
+        return _refused(request, str(refused))
+    response = _rows_response(request, [saved.segment.pk], segment.document, role)
+    response["X-Segment-Version"] = saved.segment.version
+    return response
+
+
+def _conflict(request, current, yours):
+    latest = current.revisions.select_related("author").order_by("-created_at", "-pk").first()
+    context = {"segment": current, "latest": latest, "yours": yours}
+    return render(request, "translation/_conflict.html", context, status=409)
+
+
+def _refused(request, message):
+    return render(request, "translation/_refused.html", {"message": message}, status=400)
+
+
+# The side panel ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def segment_panel(request, slug, document_id, segment_id):
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id)
+    return _panel(request, segment, role)
+
+
+def _panel(request, segment, role, *, notice="", error="", status=200, applied_text=None):
+    project = segment.document.project
+    cjk = is_cjk(project.target_language)
+    term_hits = recognise_terms(segment.source, project)
+    revisions = list(
+        segment.revisions.select_related("author").order_by("-created_at", "-pk")[:HISTORY_SHOWN]
+    )
+    context = {
+        "project": project,
+        "document": segment.document,
+        "segment": segment,
+        "role": role,
+        "can_review": role in REVIEWERS,
+        "suggestions": _numbered_suggestions(segment, project, cjk),
+        "annotations": segment.annotations.select_related("resolved_by"),
+        "warnings": qa_warnings(segment, segment.target, project),
+        "term_pieces": highlight(segment.source, term_hits),
+        "term_hits": term_hits,
+        "history": [
+            (revision, diff(revision.old_target, revision.new_target, cjk))
+            for revision in revisions
+        ],
+        "comments": segment.comments.select_related("author", "resolved_by"),
+        "model_configured": bool(settings.OPENAI_BASE_URL),
+        "notice": notice,
+        "error": error,
+    }
+    response = render(request, "translation/_panel.html", context, status=status)
+    if applied_text is not None:
+        # ASCII-only JSON: a header cannot carry Chinese as it is.
+        response["HX-Trigger"] = json.dumps(
+            {"apply-text": {"segment": segment.pk, "text": applied_text}}
+        )
+    return response
+
+
+def _numbered_suggestions(segment, project, cjk):
+    """Agent suggestions, then TM matches, numbered together for Ctrl+1…9."""
+    offers = [
+        {
+            "label": suggestion.get_kind_display(),
+            "kind": "agent",
+            "text": suggestion.text,
+            "pieces": diff(segment.target, suggestion.text, cjk),
+            "who": " · ".join(
+                part
+                for part in (
+                    suggestion.agent_role,
+                    suggestion.model_name,
+                    suggestion.prompt_version,
+                )
+                if part
+            ),
+            "when": suggestion.created_at,
+            "instruction": suggestion.instruction,
+            "started_from": f"suggestion:{suggestion.pk}",
+        }
+        for suggestion in latest_suggestions(segment)
+    ]
+    for match in lookup(segment, project, limit=TM_MATCHES_SHOWN):
+        offers.append(
+            {
+                "label": f"TM {match.percent}%",
+                "kind": "tm",
+                "percent": match.percent,
+                "text": match.target,
+                "source_pieces": match.diff,
+                "who": f"{match.memory_name} · {match.who}",
+                "when": match.when,
+                "started_from": f"tm:{match.unit_id}:{match.percent}",
+            }
+        )
+    for number, offer in enumerate(offers[:9], start=1):
+        offer["number"] = number
+    return offers[:9]
+
+
+@login_required
+@require_POST
+def segment_qa(request, slug, document_id, segment_id):
+    """The QA warnings of the text being typed; nothing is saved."""
+    segment, _ = get_segment_for_user(request, slug, document_id, segment_id)
+    text = request.POST.get("text", "")
+    try:
+        check_target_text(segment, text)
+    except EditRefused as refused:
+        warnings = [QAWarning("tags", "critical", str(refused))]
+    else:
+        warnings = qa_warnings(segment, text, segment.document.project)
+    return render(request, "translation/_qa.html", {"warnings": warnings, "live": True})
+
+
+def _panel_action(request, segment, role, action):
+    """Run a panel action and answer with the refreshed panel (400 with the reason)."""
+    try:
+        outcome = action()
+    except EditRefused as refused:
+        return _panel(request, segment, role, error=str(refused), status=400)
+    return _panel(request, segment, role, **outcome)
+
+
+@login_required
+@require_POST
+def comment_add(request, slug, document_id, segment_id):
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id)
+
+    def add():
+        do_add_comment(segment, user=request.user, role=role, text=request.POST.get("text"))
+        return {"notice": "Comment added."}
+
+    return _panel_action(request, segment, role, add)
+
+
+@login_required
+@require_POST
+def comment_resolve(request, slug, document_id, segment_id, comment_id):
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id)
+    comment = get_object_or_404(segment.comments, pk=comment_id)
+    do_resolve_comment(comment, user=request.user, role=role)
+    return _panel(request, segment, role)
+
+
+@login_required
+@require_POST
+def annotation_accept(request, slug, document_id, segment_id, annotation_id):
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id)
+    annotation = get_object_or_404(segment.annotations, pk=annotation_id)
+
+    def accept():
+        text = do_accept_annotation(
+            annotation, user=request.user, role=role, text=request.POST.get("text", segment.target)
+        )
+        if text is None:
+            return {
+                "notice": "Issue accepted. Change the text yourself: the suggestion cannot be applied to it."
+            }
+        return {
+            "notice": "Issue accepted and its suggestion applied; save to keep it.",
+            "applied_text": text,
+        }
+
+    return _panel_action(request, segment, role, accept)
+
+
+@login_required
+@require_POST
+def annotation_dismiss(request, slug, document_id, segment_id, annotation_id):
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id)
+    annotation = get_object_or_404(segment.annotations, pk=annotation_id)
+
+    def dismiss():
+        do_dismiss_annotation(
+            annotation, user=request.user, role=role, reason=request.POST.get("reason")
+        )
+        return {"notice": "Issue dismissed."}
+
+    return _panel_action(request, segment, role, dismiss)
+
+
+@login_required
+@require_POST
+def segment_send_back(request, slug, document_id, segment_id):
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id, roles=REVIEWERS)
+
+    def send_back():
+        do_send_back(segment, user=request.user, role=role, text=request.POST.get("text"))
+        segment.refresh_from_db()
+        return {"notice": f"Segment {segment.position} sent back to the translator."}
+
+    response = _panel_action(request, segment, role, send_back)
+    if response.status_code == 200:
+        response["HX-Trigger"] = json.dumps({"segment-changed": {"segment": segment.pk}})
+    return response
+
+
+@login_required
+@require_POST
+def segment_ask_revision(request, slug, document_id, segment_id):
+    segment, role = get_segment_for_user(request, slug, document_id, segment_id)
+
+    def ask():
+        job = do_ask_revision(
+            segment, user=request.user, role=role, instruction=request.POST.get("instruction")
+        )
+        return {
+            "notice": f"Asked the agents to revise (job #{job.pk}). Their answer will appear "
+            "here as a suggestion; reopen the segment to see it."
+        }
+
+    return _panel_action(request, segment, role, ask)
+
+
+# Bulk approve ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def bulk_approve(request, slug, document_id):
+    """Approve the confirmed segments of the current filter (sent as the query string)."""
+    document, role = get_document_for_user(request, slug, document_id, roles=REVIEWERS)
+    filters = SegmentFilter(request.GET)
+    result = do_bulk_approve(filters.segments(document, request.user), user=request.user, role=role)
+    response = render(
+        request, "translation/_bulk_result.html", {"result": result, "document": document}
+    )
+    response["HX-Trigger"] = json.dumps({"grid-changed": True})
+    return response
