@@ -210,13 +210,7 @@ def annotator_messages(
     lessons: list[str],
 ) -> list[dict]:
     """`items`: {id, source, target, check_findings} per segment."""
-    payload = {
-        **_languages(pair),
-        "brief": brief.model_dump() if brief else None,
-        "glossary": [asdict(term) for term in glossary],
-        "lessons": lessons,
-        "segments": items,
-    }
+    payload = _review_payload(pair, items, brief, glossary, lessons)
     return _messages(
         ANNOTATOR_PROMPT, pair, "Annotate the translations in the data block.", payload
     )
@@ -231,16 +225,21 @@ def proofreader_messages(
     lessons: list[str],
 ) -> list[dict]:
     """`items`: {id, source, target, issues} per segment that has issues."""
-    payload = {
+    payload = _review_payload(pair, items, brief, glossary, lessons)
+    return _messages(
+        PROOFREADER_PROMPT, pair, "Revise the translations in the data block.", payload
+    )
+
+
+def _review_payload(pair, items, brief, glossary, lessons) -> dict:
+    """What the Annotator and the Proofreader see besides their segments."""
+    return {
         **_languages(pair),
         "brief": brief.model_dump() if brief else None,
         "glossary": [asdict(term) for term in glossary],
         "lessons": lessons,
         "segments": items,
     }
-    return _messages(
-        PROOFREADER_PROMPT, pair, "Revise the translations in the data block.", payload
-    )
 
 
 def revise_messages(
