@@ -21,7 +21,7 @@ setup: install
 	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py seed_demo
+	WORKBENCH_URL=http://$(HOST):$(PORT) $(PY) manage.py seed_demo
 
 # Web server and one worker in the foreground; Ctrl+C stops both.
 run: setup

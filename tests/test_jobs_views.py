@@ -69,6 +69,17 @@ def test_the_fragment_stops_polling_when_the_job_is_done(client_for, translator,
     assert response.status_code == 286
     assert b"hx-trigger" not in response.content
     assert b"Succeeded" in response.content
+    assert response["HX-Trigger"] == "jobFinished"  # pages showing its results refresh
+
+
+def test_the_fragment_shows_the_counters_as_words(client_for, translator, job):
+    run_job(job.pk)
+    job.refresh_from_db()
+    job.result = {"tokens_in": 76866, "drafted": 253}
+    job.save(update_fields=["result"])
+    response = client_for(translator).get(url(job, "progress"), **HTMX)
+    assert "76,866 tokens in" in response.content.decode()
+    assert "253 drafted" in response.content.decode()
 
 
 def test_a_manager_cancels_a_job(client_for, manager, job):

@@ -93,6 +93,14 @@ class Job(models.Model):
             return 100 if self.status == self.Status.SUCCEEDED else 0
         return min(100, round(100 * self.progress_done / self.progress_total))
 
+    @property
+    def summary(self):
+        """The handler's counters as people read them: "76,866 tokens in"."""
+        return [
+            f"{count:,} {name.replace('_', ' ')}" if isinstance(count, int) else f"{name}: {count}"
+            for name, count in self.result.items()
+        ]
+
     # Claiming and finishing: the runner's side.
 
     @classmethod

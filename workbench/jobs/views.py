@@ -65,4 +65,6 @@ def _progress(request, job, role, problem=None):
     response = render(request, "jobs/_progress.html", context)
     if job.is_finished:
         response.status_code = STOP_POLLING
+        # Pages that show the job's results refresh them on this event.
+        response["HX-Trigger"] = "jobFinished"
     return response

@@ -5,6 +5,8 @@ they set, a member keeps the role a manager gave them, and a document is importe
 if the project has none with that file name.
 """
 
+import os
+
 from django.contrib.auth.models import Permission, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -17,7 +19,8 @@ from workbench.projects.models import Membership, Project
 
 # Public by design: the README prints it. Only demo users created here get it.
 PASSWORD = "workbench-demo"  # noqa: S105
-SITE = "http://127.0.0.1:8000"
+# `make run` says where it serves; the default is where it serves by default.
+SITE = os.environ.get("WORKBENCH_URL", "http://127.0.0.1:8000").rstrip("/")
 # username -> role in both demo projects
 DEMO_USERS = {
     "manager": Membership.Role.MANAGER,
