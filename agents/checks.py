@@ -437,7 +437,9 @@ def length_bounds(pair: LanguagePair) -> tuple[float, float]:
 def check_untranslated(source: str, target: str, pair: LanguagePair) -> list[SegmentIssue]:
     """The target repeats the source, or is written mostly in the source's script.
     Citations, references and numbers are left out of the count: they stay as written."""
-    if _collapse(source) == _collapse(target) and regex.search(r"\p{L}", source):
+    # A segment that is only a citation or a number ("[2024] HKCFA 12") stays as it is.
+    words_to_translate = regex.search(r"\p{L}{2}", _strip_references(source))
+    if _collapse(source) == _collapse(target) and words_to_translate:
         return [
             _issue(
                 "accuracy",

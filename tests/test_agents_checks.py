@@ -333,6 +333,11 @@ def test_citations_do_not_count_as_untranslated_text():
     assert check_untranslated("See [2016] 1 HKLRD 123.", "見[2016] 1 HKLRD 123。", EN_ZH) == []
 
 
+def test_a_segment_that_is_only_a_citation_may_stay_as_it_is():
+    assert check_untranslated("[2024] HKCFA 12", "[2024] HKCFA 12", EN_ZH) == []
+    assert check_untranslated("Cap. 221", "Cap. 221", EN_ZH) == []
+
+
 def test_it_finds_simplified_characters_in_a_traditional_target():
     issues = check_script("上诉人对判决不服，这是他们的权利。", EN_ZH)
 
