@@ -126,8 +126,9 @@ OPENAI_MODEL = os.environ.get("OPENAI_MODEL", "gpt-4.1-mini")  # per role: Proje
 OPENAI_TIMEOUT_SECONDS = float(os.environ.get("OPENAI_TIMEOUT_SECONDS", "120"))
 WORKBENCH_AGENT_CONCURRENCY = int(os.environ.get("WORKBENCH_AGENT_CONCURRENCY", "4"))
 # What a model costs when nobody has entered its price on the dashboard's prices page:
-# {model name or "*": (input, output)} in US$ per million tokens.
-WORKBENCH_MODEL_PRICES = {}
+# {model name or "*": (input, output)} in US$ per million tokens. The default model's list
+# price is here so the demo's cost is not shown as nothing; managers set the rest.
+WORKBENCH_MODEL_PRICES = {"gpt-4.1-mini": (0.40, 1.60)}
 
 # Background work: the job row is the truth, the queue only a signal.
 WORKBENCH_QUEUE = os.environ.get("WORKBENCH_QUEUE", "celery")
