@@ -167,6 +167,12 @@ def start_gunicorn(port, workers, threads, workdir):
             str(threads),
             "--log-level",
             "warning",
+            # Time inside gunicorn per request, to tell the server's share of a latency
+            # from the simulated editors' own (they share the machine).
+            "--access-logfile",
+            str(workdir / "access.log"),
+            "--access-logformat",
+            "%(m)s %(s)s %(D)s",
         ],
         cwd=ROOT,
         env=env,
@@ -196,7 +202,7 @@ def percentiles(seconds):
     return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "n": len(ms)}
 
 
-def report(name, seconds, wall=None, saves=None, target=None):
+def report(name, seconds, wall=None, saves=None, target=None, server=None):
     figures = percentiles(seconds)
     line = (
         f"{name:<28} n={figures['n']:>5}  p50 {figures['p50']:7.1f} ms  "
@@ -208,7 +214,29 @@ def report(name, seconds, wall=None, saves=None, target=None):
         met = figures["p95"] < target
         line += f"   target p95 < {target} ms: {'met' if met else 'MISSED'}"
     print(line, flush=True)
+    if server:
+        inside = percentiles(server)
+        print(
+            f"{'  of which in gunicorn':<28} n={inside['n']:>5}  p50 {inside['p50']:7.1f} ms  "
+            f"p95 {inside['p95']:7.1f} ms  p99 {inside['p99']:7.1f} ms",
+            flush=True,
+        )
     return figures
+
+
+class AccessLog:
+    """gunicorn's time per request, read from its access log since the last reading."""
+
+    def __init__(self, path):
+        self.path = path
+        self.read = 0
+
+    def seconds(self, method):
+        lines = self.path.read_text().splitlines() if self.path.exists() else []
+        new, self.read = lines[self.read :], len(lines)
+        return [
+            int(micro) / 1e6 for line in new for verb, _, micro in [line.split()] if verb == method
+        ]
 
 
 class Editor:
@@ -297,14 +325,15 @@ def run_editors(editors, segment_ids, shared_ids, saves, pause):
     return time.perf_counter() - started
 
 
-def crowd_run(name, editors, segment_ids, shared_ids, saves, pause=None, target=None):
+def crowd_run(name, editors, log, segment_ids, shared_ids, saves, pause=None, target=None):
     """All editors at once; their latencies, saves and conflicts in this run alone."""
+    log.seconds("POST")
     before = [(len(e.latencies), len(e.saved), len(e.refused)) for e in editors]
     wall = run_editors(editors, segment_ids, shared_ids, saves, pause)
     latencies = [s for e, (n, _, _) in zip(editors, before, strict=True) for s in e.latencies[n:]]
     saved = sum(len(e.saved) - n for e, (_, n, _) in zip(editors, before, strict=True))
     conflicts = sum(len(e.refused) - n for e, (_, _, n) in zip(editors, before, strict=True))
-    figures = report(name, latencies, wall, saved, target=target)
+    figures = report(name, latencies, wall, saved, target=target, server=log.seconds("POST"))
     paused = f"pausing {pause[0]}–{pause[1]} s between saves" if pause else "no pause"
     print(f"{'':<28} {saved} saved, {conflicts} answered 409 (stale); {paused}", flush=True)
     return {**figures, "conflicts": conflicts}
@@ -381,25 +410,30 @@ def main():
         segment_ids = list(document.segments.order_by("position").values_list("pk", flat=True))
         shared_ids = segment_ids[1 : SEGMENTS : SEGMENTS // SHARED_SEGMENTS][:SHARED_SEGMENTS]
 
+        log = AccessLog(workdir / "access.log")
         first = editors[0]
         for _ in range(3):  # warm up every worker's connection and templates
             first.open_editor()
+        log.seconds("GET")
         page = report(
             "editor first page",
             [first.open_editor() for _ in range(PAGE_RUNS)],
             target=TARGET_PAGE_MS,
+            server=log.seconds("GET"),
         )
 
         solo = Editor(base, cookies[0], editor_url, segment_url)
         editors.append(solo)
         started = time.perf_counter()
         edit(solo, EDITORS, segment_ids, shared_ids, SOLO_SAVES, time.monotonic() + 60)
-        report("save, 1 editor", solo.latencies, time.perf_counter() - started, len(solo.saved))
+        wall = time.perf_counter() - started
+        report("save, 1 editor", solo.latencies, wall, len(solo.saved), server=log.seconds("POST"))
 
         crowd = editors[:EDITORS]
         paced = crowd_run(
             f"save, {EDITORS} editors",
             crowd,
+            log,
             segment_ids,
             shared_ids,
             SAVES_PER_EDITOR,
@@ -409,6 +443,7 @@ def main():
         burst = crowd_run(
             f"save, {EDITORS} without pause",
             crowd,
+            log,
             segment_ids,
             shared_ids,
             BURST_SAVES_PER_EDITOR,
