@@ -1,15 +1,17 @@
 """The Translator–Annotator–Proofreader pipeline as a LangGraph graph.
 
-    make_brief → translate → check_and_annotate ⇄ proofread → finalize
+    [make_brief →] translate → check_and_annotate ⇄ proofread
 
-The Translator drafts consecutive segments in as few calls as the token budget allows;
-deterministic checks and the Annotator list issues; the Proofreader revises only segments
-with a major or critical issue, and revised segments are checked again, until none is left
-or the round cap is reached. With a checkpointer, each finished node is saved under the
-caller's thread id, so running the same thread again after a crash resumes after the last
-finished node instead of repeating its model calls.
+A batch given no brief makes its own first. The Translator drafts consecutive segments in
+as few calls as the token budget allows; deterministic checks and the Annotator list
+issues; the Proofreader revises only segments with a major or critical issue, and revised
+segments are checked again, until none is left or the round cap is reached. With a
+checkpointer, each finished node is saved under the caller's thread id, so running the
+same thread again after a crash resumes after the last finished node instead of
+repeating its model calls.
 
-The graph state holds only plain JSON values; the results are built from it at the end.
+The graph state holds only plain JSON values; each segment's outcome and the results are
+built from it at the end.
 """
 
 import copy
@@ -56,7 +58,6 @@ class DraftState(TypedDict, total=False):
     notes: dict[str, list[str]]
     round: int
     to_annotate: list[str]
-    outcome: dict[str, dict]
 
 
 def draft_batch(
@@ -144,19 +145,19 @@ class _Pipeline:
 
     def graph(self) -> StateGraph:
         graph = StateGraph(DraftState)
-        graph.add_node("make_brief", self.prepare_brief)
         graph.add_node("translate", self.translate)
         graph.add_node("check_and_annotate", self.check_and_annotate)
         graph.add_node("proofread", self.proofread)
-        graph.add_node("finalize", self.finalize)
-        graph.add_edge(START, "make_brief")
-        graph.add_edge("make_brief", "translate")
+        # A batch given its brief skips the node: each node costs a checkpoint.
+        if self.batch.brief is None:
+            graph.add_node("make_brief", self.prepare_brief)
+            graph.add_edge(START, "make_brief")
+            graph.add_edge("make_brief", "translate")
+        else:
+            graph.add_edge(START, "translate")
         graph.add_edge("translate", "check_and_annotate")
-        graph.add_conditional_edges(
-            "check_and_annotate", self.after_annotation, ["proofread", "finalize"]
-        )
+        graph.add_conditional_edges("check_and_annotate", self.after_annotation, ["proofread", END])
         graph.add_edge("proofread", "check_and_annotate")
-        graph.add_edge("finalize", END)
         return graph
 
     def initial_state(self) -> DraftState:
@@ -168,7 +169,6 @@ class _Pipeline:
             "notes": {},
             "round": 0,
             "to_annotate": [],
-            "outcome": {},
         }
 
     # Nodes. Each returns the keys it changes; state values are copied, never mutated.
@@ -234,7 +234,7 @@ class _Pipeline:
     def after_annotation(self, state: DraftState) -> str:
         if state["round"] < self.max_rounds and self._flagged(state):
             return "proofread"
-        return "finalize"
+        return END
 
     def proofread(self, state: DraftState) -> DraftState:
         versions = copy.deepcopy(state["versions"])
@@ -292,7 +292,9 @@ class _Pipeline:
             "to_annotate": revised,
         }
 
-    def finalize(self, state: DraftState) -> DraftState:
+    def outcome(self, state: DraftState) -> dict[str, dict]:
+        """Each drafted segment's status, reason and chosen version, worked out from the
+        final state rather than in a node of its own, which would cost a checkpoint."""
         outcome = {}
         for segment in self.batch.segments:
             if segment.human_target:
@@ -329,7 +331,7 @@ class _Pipeline:
                     "reason": " ".join(notes),
                     "version": best,
                 }
-        return {"outcome": outcome}
+        return outcome
 
     # Work inside the nodes.
 
@@ -438,8 +440,9 @@ class _Pipeline:
 
     def result(self, state: DraftState) -> BatchResult:
         segments = []
+        outcomes = self.outcome(state)
         for segment in self.batch.segments:
-            outcome = state["outcome"].get(segment.id)
+            outcome = outcomes.get(segment.id)
             if outcome is None:
                 continue
             versions = state["versions"].get(segment.id, [])

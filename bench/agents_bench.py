@@ -2,7 +2,7 @@
 """Agents at scale: draft a 2,000-segment judgment against a model server with a fixed
 latency, and compare with a naive pipeline that calls each role once per segment.
 
-    .venv/bin/python bench/agents_bench.py [--segments 2000] [--latency-ms 300] [--concurrency 8]
+    .venv/bin/python bench/agents_bench.py [--segments 2000] [--latency-ms 300] [--concurrency 4]
 
 Starts the loopback model server (tests/loopback_llm.py) with the given latency, creates a
 throwaway project and document whose segments are the sentences of the demo judgment
@@ -12,6 +12,8 @@ does), with `--concurrency` batches in flight at once. It reports:
 - wall time, and the ideal time: model calls × latency ÷ concurrency, i.e. the time if
   the server's latency were the only cost and every thread were always waiting on it;
 - efficiency, ideal ÷ wall: target at least 0.85;
+- the load average before and after the job: on a busy machine every call, checkpoint and
+  database write waits for a CPU, so compare runs at similar loads;
 - model calls and prompt tokens per segment, against the naive baseline: Translator,
   Annotator and Proofreader called once for each segment (3 calls per segment). The
   baseline's calls are counted by construction, and its prompt tokens are measured by
@@ -156,7 +158,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--segments", type=int, default=2000)
     parser.add_argument("--latency-ms", type=int, default=300)
-    parser.add_argument("--concurrency", type=int, default=8)
+    # The workers' default (WORKBENCH_AGENT_CONCURRENCY); C=8 oversubscribes 2 cores.
+    parser.add_argument("--concurrency", type=int, default=4)
     arguments = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -181,14 +184,16 @@ def main():
             document=document,
             params={"concurrency": arguments.concurrency},
         )
+        load_before = os.getloadavg()[0]
         started = time.monotonic()
         run_job(job.pk)
         wall = time.monotonic() - started
+        load = (load_before, os.getloadavg()[0])
         job.refresh_from_db()
         if job.status != Job.Status.SUCCEEDED:
             print(f"The drafting job {job.status}: {job.error}")
             return 1
-        report(job, wall, arguments, baseline_tokens, baseline_calls)
+        report(job, wall, load, arguments, baseline_tokens, baseline_calls)
         return 0 if passed(job, wall, arguments, baseline_calls) else 1
     finally:
         project.delete()
@@ -207,7 +212,7 @@ def passed(job, wall, arguments, baseline_calls):
     )
 
 
-def report(job, wall, arguments, baseline_tokens, baseline_calls):
+def report(job, wall, load, arguments, baseline_tokens, baseline_calls):
     result, n = job.result, arguments.segments
     ideal = ideal_seconds(job, arguments)
     calls_per_segment = result["calls"] / n
@@ -220,6 +225,7 @@ def report(job, wall, arguments, baseline_tokens, baseline_calls):
         f"failed {result.get('failed', 0)}"
     )
     print(f"  wall time          {wall:8.2f} s")
+    print(f"  load average       {load[0]:8.2f} → {load[1]:.2f} over {os.cpu_count()} CPUs")
     print(f"  ideal time         {ideal:8.2f} s  ({result['calls']} calls × latency ÷ concurrency)")
     latency = job.model_calls.aggregate(mean=Avg("latency_ms"), most=Max("latency_ms"))
     print(

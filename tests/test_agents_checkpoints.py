@@ -98,6 +98,16 @@ def test_setup_creates_the_tables_in_their_own_schema(checkpoint_db):
     assert "checkpoints" not in tables_in(checkpoint_db, "public")
 
 
+def test_checkpoint_commits_do_not_wait_for_the_disk_but_other_commits_do(checkpoint_db):
+    with open_checkpointer(checkpoint_db) as saver:
+        setting = saver.conn.execute("SHOW synchronous_commit").fetchone()
+    with psycopg.connect(checkpoint_db) as workbench:
+        (default,) = workbench.execute("SHOW synchronous_commit").fetchone()
+
+    assert setting == {"synchronous_commit": "off"}
+    assert default == "on"
+
+
 def test_a_checkpointed_run_needs_a_thread_id(loopback_llm, checkpoint_db):
     with (
         open_checkpointer(checkpoint_db) as saver,

@@ -4,7 +4,7 @@ agents draft under the invariants, and every model call is accounted for."""
 import pytest
 from django.db.models import F
 
-from tests.loopback_llm import REVISED_CJK
+from tests.loopback_llm import REVISED_CJK, document_data
 from workbench.documents.models import Document, Segment
 from workbench.documents.services import import_document
 from workbench.jobs.models import DraftBatch, Job, ModelCall
@@ -329,6 +329,26 @@ def test_it_makes_the_brief_once(endpoint, project, manager):
     assert len(endpoint.requests_for("DocumentBrief")) == 1
     for request in endpoint.requests_for("TranslatorOutput"):
         assert "Brief prepared by the loopback server." in request["messages"][1]["content"]
+
+
+def test_it_drafts_without_a_brief_when_the_model_cannot_make_one(endpoint, project, manager):
+    document = small_document(project, SOURCES * 10)
+    # The brief is the first request; the batches wait for it before they ask anything.
+    endpoint.configure(plan=["bad_request"])
+
+    job = draft(document, manager, concurrency=2)
+
+    assert job.status == "succeeded", job.error
+    assert set(document.segments.values_list("status", flat=True)) == {"drafted"}
+    [brief_call] = ModelCall.objects.filter(job=job, role="brief")
+    assert brief_call.outcome == "refused"
+    assert len(endpoint.requests_for("DocumentBrief")) == 1
+    translator_requests = endpoint.requests_for("TranslatorOutput")
+    assert len(translator_requests) >= 2
+    for request in translator_requests:
+        assert document_data(request)["brief"]["court"] == ""
+    document.refresh_from_db()
+    assert document.brief == {}
 
 
 def test_it_fails_with_advice_when_no_endpoint_is_configured(settings, project, manager):

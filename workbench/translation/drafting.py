@@ -16,6 +16,12 @@ what came back in one transaction per batch:
 
 Every model call becomes a `ModelCall` row and is tallied on the job; a project's token
 budget per job stops the job before its next batch.
+
+The threads are kept waiting on the model and little else: a document without a brief
+gets it from the model while the job's thread gathers the first batches, a batch is
+queued ahead for every thread, and each thread keeps one checkpoint connection for the
+whole job. `bench/agents_bench.py` measures how close this comes to the model's latency
+alone.
 """
 
 import math
@@ -23,7 +29,8 @@ import queue
 import threading
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import asdict
+from contextlib import ExitStack, closing
+from dataclasses import asdict, replace
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -49,6 +56,7 @@ from agents.prompts import PROMPT_VERSIONS
 from agents.schemas import DocumentBrief
 from workbench.documents.models import Segment
 from workbench.feedback.learning import lessons_for, similar_corrections
+from workbench.feedback.models import Correction
 from workbench.jobs.models import DraftBatch, Job, ModelCall
 from workbench.jobs.registry import JobCancelled, JobFailed, JobTakenOver
 from workbench.jobs.services import enqueue
@@ -179,22 +187,45 @@ def brief_of(document):
         return None
 
 
-def ensure_brief(document, llm):
-    """The document's brief, made once from its opening segments. When the model cannot
-    make one the batches go without (an empty brief, so no batch tries again)."""
-    brief = brief_of(document)
-    if brief is not None:
-        return brief
-    opening = document.segments.order_by("position").values_list("source", flat=True)
-    excerpt = "\n".join(opening[:BRIEF_SEGMENTS])
+class BriefOrder:
+    """The document's brief for the batches of one job, made once from the opening
+    segments of a document that has none. The model writes it in a pool thread while the
+    job's thread gathers the first batches, which wait for it in their own threads, so
+    the model call is the only wait. When the model cannot make one the batches go
+    without (an empty brief, so no batch tries again)."""
+
+    def __init__(self, document, llm, pool):
+        self.document = document
+        self.given = brief_of(document)
+        self.made = None
+        if self.given is None:
+            project = document.project
+            opening = document.segments.order_by("position").values_list("source", flat=True)
+            self.made = pool.submit(
+                _make_brief,
+                language_pair(project),
+                "\n".join(opening[:BRIEF_SEGMENTS]),
+                llm,
+                project.model_for("brief"),
+            )
+
+    def result(self):
+        """The brief, once the model has written it."""
+        return self.given if self.made is None else self.made.result()
+
+    def keep(self):
+        """In the job's thread: store the brief the model made on the document."""
+        if self.made is None or self.made.result() is EMPTY_BRIEF:
+            return
+        self.document.brief = self.made.result().model_dump()
+        self.document.save(update_fields=["brief"])
+
+
+def _make_brief(pair, excerpt, llm, model):
     try:
-        brief, _ = make_brief(
-            language_pair(document.project), excerpt, llm, document.project.model_for("brief")
-        )
+        brief, _ = make_brief(pair, excerpt, llm, model)
     except LLMError:
         return EMPTY_BRIEF
-    document.brief = brief.model_dump()
-    document.save(update_fields=["brief"])
     return brief
 
 
@@ -231,18 +262,22 @@ def is_human(segment):
 class DraftingContext:
     """What every batch of one document shares, looked up once per job."""
 
-    def __init__(self, document, brief):
+    def __init__(self, document):
         project = document.project
         self.document = document
         self.pair = language_pair(project)
         self.models = role_models(project)
-        self.brief = brief
         self.termbase = termbase_for(project)
         self.has_memory = TranslationUnit.objects.filter(memory__in=memories_of(project)).exists()
+        # Without approved corrections the search for examples, a trigram query per
+        # batch, can only come back empty.
+        self.has_corrections = Correction.objects.approved().filter(project=project).exists()
+        self.lessons = lessons_for(project)
 
     def batch_input(self, segments):
         """The BatchInput for consecutive `segments`: people's translations inside their
-        span are fixed context, and the segments around it are neighbours."""
+        span are fixed context, and the segments around it are neighbours. The brief is
+        added in the batch's thread (see BriefOrder)."""
         first, last = segments[0].position, segments[-1].position
         around = list(
             self.document.segments.filter(
@@ -272,13 +307,14 @@ class DraftingContext:
             ]
             + fixed,
             models=self.models,
-            brief=self.brief,
             before=[_neighbour(s) for s in around if s.position < first],
             after=[_neighbour(s) for s in around if s.position > last],
             glossary=glossary_for(self.termbase, "\n".join(sources)),
             tm_hints=tm_hints(segments, self.document.project) if self.has_memory else {},
-            examples=few_shot_examples(self.document.project, sources),
-            lessons=lessons_for(self.document.project),
+            examples=few_shot_examples(self.document.project, sources)
+            if self.has_corrections
+            else [],
+            lessons=self.lessons,
             token_budget=TOKEN_BUDGET,
         )
 
@@ -593,15 +629,41 @@ def concurrency_for(job):
     return max(1, min(int(wanted), MAX_CONCURRENCY))
 
 
-def _run_batch(batch_input, thread_id, conninfo, llm, max_rounds, log, budget):
+class Checkpointers:
+    """One checkpointer per pool thread, opened with its first batch and kept for the
+    job, rather than a new connection for every batch."""
+
+    def __init__(self, conninfo):
+        self.conninfo = conninfo
+        self._opened = ExitStack()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def for_this_thread(self):
+        saver = getattr(self._local, "saver", None)
+        if saver is None:
+            with self._lock:
+                saver = self._opened.enter_context(open_checkpointer(self.conninfo))
+            self._local.saver = saver
+        return saver
+
+    def close(self):
+        self._opened.close()
+
+
+def _run_batch(batch_input, brief, thread_id, checkpointers, llm, max_rounds, log, budget):
     """In a pool thread: the pipeline only, no Django. None when the token budget was
     spent before the batch started."""
+    batch_input = replace(batch_input, brief=brief.result())
     if budget and log.spent >= budget:
         return None
-    with open_checkpointer(conninfo) as saver:
-        return draft_batch(
-            batch_input, llm, checkpointer=saver, thread_id=thread_id, max_rounds=max_rounds
-        )
+    return draft_batch(
+        batch_input,
+        llm,
+        checkpointer=checkpointers.for_this_thread(),
+        thread_id=thread_id,
+        max_rounds=max_rounds,
+    )
 
 
 def draft_document(job):
@@ -620,25 +682,27 @@ def draft_document(job):
 
 def _draft(job, llm, log):
     concurrency = concurrency_for(job)
-    run = _DraftRun(job, plan(job, concurrency), concurrency, log)
-    job.report_progress(run.done, run.total)
-    if not run.waiting:
-        return
-    run.context = DraftingContext(job.document, ensure_brief(job.document, llm))
-    store_calls(job, log)
     conninfo = checkpoint_conninfo()
+    checkpointers = Checkpointers(conninfo)
     with (
         open_checkpointer(conninfo) as saver,
+        closing(checkpointers),
         ThreadPoolExecutor(concurrency, thread_name_prefix=f"job-{job.pk}") as pool,
     ):
+        # The brief first: the model writes it while this thread plans and gathers.
+        brief = BriefOrder(job.document, llm, pool)
+        run = _DraftRun(job, plan(job, concurrency), concurrency, log)
+        job.report_progress(run.done, run.total)
+        run.context = DraftingContext(job.document)
 
         def submit(batch_input, thread_id):
             project = job.project
             return pool.submit(
                 _run_batch,
                 batch_input,
+                brief,
                 thread_id,
-                conninfo,
+                checkpointers,
                 llm,
                 project.agent_max_rounds,
                 log,
@@ -648,6 +712,7 @@ def _draft(job, llm, log):
         run.submit = submit
         try:
             run.fill()
+            brief.keep()
             while run.running:
                 finished, _ = wait(
                     run.running, timeout=CHECK_IN_SECONDS, return_when=FIRST_COMPLETED
