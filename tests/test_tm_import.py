@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from translate.storage import tmx
 
+from workbench.memory.lookup import lookup
 from workbench.memory.models import TranslationUnit
 from workbench.memory.services import project_memory
 from workbench.memory.tm_io import (
@@ -134,6 +135,36 @@ def test_it_names_the_line_of_broken_xml_and_imports_nothing(memory):
         run_import(memory, data)
     assert "not well-formed XML: line 11005" in str(refused.value)
     assert memory.units.count() == 0  # the 11,000 units before the break are rolled back
+
+
+def test_it_can_import_again_after_a_refused_file_in_the_same_transaction(memory):
+    broken = tmx_file(("The appeal is allowed.", "上訴得直。")).replace(b"</tmx>", b"</tm>")
+    with pytest.raises(MemoryImportRejected, match="not well-formed"):
+        run_import(memory, broken)
+    result = run_import(memory, tmx_file(("The appeal is allowed.", "上訴得直。")))
+    assert (result.added, result.merged) == (1, 0)
+    assert pairs(memory) == [("The appeal is allowed.", "上訴得直。")]
+
+
+def test_it_makes_imported_units_findable_by_words_and_shape(memory, project):
+    run_import(
+        memory,
+        tmx_file(("Leave to appeal was granted on 3 May 2011.", "於2011年5月3日批予上訴許可。")),
+    )
+    unit = memory.units.get()
+    assert {"leave_to", "granted", "may_2011"} <= {w.strip("'") for w in unit.source_words.split()}
+    same_shape = memory.units.create(
+        source="Leave to appeal was granted on 12 June 1999.",
+        target="於1999年6月12日批予上訴許可。",
+        source_language="en",
+        target_language="zh-Hant-HK",
+        origin="import",
+        quality="translated",
+    )
+    same_shape.refresh_from_db()
+    assert same_shape.source_shape != unit.source_shape  # June is a word, not a number
+    best = lookup("Leave to appeal was granted on 4 May 2012.", project)[0]
+    assert best.unit_id == unit.pk and best.percent < 100
 
 
 def test_it_refuses_external_entities(memory):

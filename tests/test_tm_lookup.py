@@ -1,10 +1,14 @@
 """Fuzzy TM lookup: exact 100, in-context 101, fuzzy with a diff, numbers that differ,
-the threshold, shared memories, English and Chinese."""
+the threshold, shared memories, English and Chinese; finding the match among many units
+that share its common words."""
 
 import pytest
+from django.db import connection
+from rapidfuzz import fuzz
 
 from workbench.documents.models import Document, Segment
-from workbench.memory.lookup import lookup
+from workbench.memory import lookup as lookup_module
+from workbench.memory.lookup import any_of, chance_of_at_least, length_window, lookup
 from workbench.memory.models import TranslationMemory, TranslationUnit
 from workbench.memory.services import project_memory
 
@@ -40,9 +44,24 @@ def make_document(project, sources):
     return document
 
 
+def analyse_units():
+    """Gather the word statistics lookup reads, as autovacuum would for a large memory,
+    and let lookup read them at once."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TranslationUnit._meta.db_table}")
+    lookup_module._frequencies = None
+
+
 @pytest.fixture
 def memory(project):
     return project_memory(project)
+
+
+@pytest.fixture(autouse=True)
+def fresh_word_statistics():
+    lookup_module._frequencies = None
+    yield
+    lookup_module._frequencies = None
 
 
 def test_it_finds_an_exact_match_at_100(memory, project):
@@ -154,3 +173,86 @@ def test_it_finds_short_chinese_segments(zh_project):
 def test_it_finds_nothing_without_a_memory(project):
     assert lookup("The appeal is dismissed.", project) == []
     assert not TranslationUnit.objects.exists()
+
+
+def test_it_finds_a_match_among_many_units_sharing_its_common_words(memory, project, monkeypatch):
+    # Few candidates per step: the lookup has to pick the query's rare words to get there.
+    monkeypatch.setattr(lookup_module, "WORD_LIMIT", 5)
+    monkeypatch.setattr(lookup_module, "WORD_BUDGET", 5)
+    for number in range(60):
+        add_unit(memory, f"The court dismissed the appeal of the applicant {number}.", "駁回。")
+    add_unit(memory, "The court dismissed the appeal of Chan Tai Man.", "駁回陳大文的上訴。")
+    analyse_units()
+    [match] = lookup("The court dismissed the appeal of Chan Tai Min.", project)
+    assert match.target == "駁回陳大文的上訴。"
+    assert 90 <= match.percent < 100
+
+
+def test_it_finds_the_same_sentence_with_other_numbers_among_many(memory, project, monkeypatch):
+    monkeypatch.setattr(lookup_module, "WORD_LIMIT", 5)
+    monkeypatch.setattr(lookup_module, "WORD_BUDGET", 5)
+    for number in range(60):
+        add_unit(memory, f"Section {number} of the Theft Ordinance applies.", "第條適用。")
+    add_unit(memory, "Fined HK$5,000 under section 9 of the Theft Ordinance.", "罰款港幣5,000元。")
+    analyse_units()
+    [match] = lookup("Fined HK$12,500 under section 10 of the  Theft Ordinance.", project)
+    assert match.target == "罰款港幣5,000元。"
+    assert match.changed_numbers == ["5,000", "9"]
+
+
+def test_it_finds_chinese_matches_among_many_units_sharing_common_characters(
+    zh_project, monkeypatch
+):
+    monkeypatch.setattr(lookup_module, "WORD_LIMIT", 5)
+    monkeypatch.setattr(lookup_module, "WORD_BUDGET", 5)
+    memory = project_memory(zh_project)
+    for number in range(10):
+        for party in ["上訴人", "答辯人", "原告人", "被告人", "申請人", "清盤人"]:
+            add_unit(memory, f"法庭駁回{party}的上訴。", f"The court dismissed appeal {number}.")
+    add_unit(
+        memory, "法庭駁回陳大文的上訴申請。", "The court dismissed Chan Tai Man's application."
+    )
+    analyse_units()
+    [match] = lookup("法庭駁回陳大文的上訴許可申請。", zh_project)
+    assert match.target == "The court dismissed Chan Tai Man's application."
+
+
+def test_it_treats_quotes_and_operators_in_the_query_as_text(memory, project):
+    add_unit(memory, "O'Brien's case & the appellant's | submission!", "奧布萊恩案。")
+    [match] = lookup("O'Brien's case & the appellant's | submission! \\ ':*", project)
+    assert match.target == "奧布萊恩案。"
+    assert lookup("' & | ! ( ) : * \\", project) == []
+
+
+def test_it_looks_only_at_lengths_that_can_reach_the_threshold():
+    shortest, longest = length_window(40, 75)
+    assert fuzz.ratio("a" * 40, "a" * shortest) >= 75
+    assert fuzz.ratio("a" * 40, "a" * (shortest - 1)) < 75
+    assert fuzz.ratio("a" * 40, "a" * int(40 * 1.25 / 0.75)) >= 75
+    assert longest >= 40 * 1.25 / 0.75
+
+
+def test_it_asks_for_at_least_so_many_of_the_words(db):
+    query = any_of(["leave", "granted", "o'brien"], 2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tm_words(%s) @@ %s::tsquery, tm_words(%s) @@ %s::tsquery",
+            ["Leave was granted.", query, "Leave was refused to O'Brien.", query],
+        )
+        assert cursor.fetchone() == (True, False)
+    assert chance_of_at_least(1, [0.5, 0.5]) == pytest.approx(0.75)
+    assert chance_of_at_least(2, [0.5, 0.5, 0.5]) == pytest.approx(0.5)
+
+
+def test_it_gives_a_sentence_with_other_numbers_the_same_shape(memory):
+    units = [
+        add_unit(memory, "Fined HK$5,000 on 3 May 2011.", "罰款。"),
+        add_unit(memory, "Fined  HK$12 on 30 May 1999.", "罰款。"),
+        add_unit(memory, "Fined HK$5,000 on 3 June 2011.", "罰款。"),
+    ]
+    shapes = dict(
+        TranslationUnit.objects.filter(pk__in=[u.pk for u in units]).values_list(
+            "pk", "source_shape"
+        )
+    )
+    assert shapes[units[0].pk] == shapes[units[1].pk] != shapes[units[2].pk]

@@ -12,11 +12,12 @@ few hundred candidates, by three indexes:
 - the hash of the source: the same text;
 - a fingerprint of the source with its numbers masked: the same sentence with another
   date, sum or section, found however common its words are;
-- the source's words (character pairs in Chinese and Japanese, which have no spaces),
-  but only the query's rarest ones. A word in most units ("the", "of", 上訴) would make
-  the index read most of the table and says little about which unit is alike; the rare
-  words (a name, a case number, an unusual term) pick out the units that can match.
-  How rare a word is comes from PostgreSQL's own statistics of the word column.
+- the source's words and pairs of neighbouring words (pairs of characters in Chinese
+  and Japanese, which have no spaces), but only the query's rarest ones. A word in most
+  units ("the", "of", 上訴) would make the index read most of the table and says little
+  about which unit is alike; the rare ones (a name, a date, "leave_to" next to an
+  unusual term) pick out the units that can match. How rare a word is comes from
+  PostgreSQL's own statistics of the word column.
 
 The candidates are then scored exactly, so an index only decides which units are
 looked at, never a score.
@@ -44,11 +45,13 @@ from .models import TranslationMemory, TranslationUnit
 # fetched at most: a sentence pattern repeated with other dates and sums can be common.
 CANDIDATES = 30
 SAME_SHAPE_LIMIT = 200
-# The word query aims at about WORD_BUDGET units from the query's RARE_WORDS rarest
-# words, and never fetches more than WORD_LIMIT.
-RARE_WORDS = 6
-WORD_BUDGET = 300
-WORD_LIMIT = 1000
+# The word query gathers about WORD_BUDGET units by the query's RARE_WORDS rarest words,
+# fetches at most WORD_LIMIT in one step, and takes no step the statistics expect to
+# find more than CROWD units.
+RARE_WORDS = 5
+WORD_BUDGET = 100
+WORD_LIMIT = 300
+CROWD = 20_000
 STATISTICS_SECONDS = 300
 NUMBER_PENALTY = 2
 NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
@@ -108,10 +111,14 @@ def lookup(segment_or_text, project, *, limit=5, threshold=None, context=None):
         return []
     units = _candidates(text, memory_ids, threshold)
     cjk = is_cjk(project.source_language)
-    matches = [_match(text, unit, context, cjk) for unit in units]
+    matches = [_match(text, unit, context) for unit in units]
     matches = [m for m in matches if m.percent >= threshold]
     matches.sort(key=lambda m: (-m.percent, -m.when.timestamp()))
-    return matches[:limit]
+    matches = matches[:limit]
+    for match in matches:  # only for the matches shown: a diff costs more than a score
+        source = " ".join(match.source.split())
+        match.diff = diff(source, text, cjk) if match.percent < 100 else [DiffPiece(source, "same")]
+    return matches
 
 
 def neighbour_hashes(segment):
@@ -130,11 +137,13 @@ def _candidates(text, memory_ids, threshold):
     table = TranslationUnit._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         # SET LOCAL, to the end of this transaction: a lookup reads a few hundred rows
-        # through an index; a parallel or sequential scan of the whole table, which the
-        # planner may cost lower for a query of common words, takes seconds.
+        # found by the hash and word indexes. The planner, estimating a query of common
+        # words, may prefer a (parallel) scan of the whole table or of the memory's rows
+        # in index order, and stopping at the LIMIT, which takes seconds.
         cursor.execute(
             "SELECT set_config('max_parallel_workers_per_gather', '0', true), "
-            "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), "
+            "set_config('enable_seqscan', 'off', true), "
+            "set_config('enable_indexscan', 'off', true), set_config('jit', 'off', true), "
             "tsvector_to_array(tm_words(%s))",
             [text],
         )
@@ -173,12 +182,14 @@ def _candidates(text, memory_ids, threshold):
 
 
 def _sharing_rare_words(cursor, words, text, memory_ids, threshold):
-    """{id: source} of units holding at least `needed` of the query's rarest words.
+    """{id: source} of units holding many of the query's rarest words.
 
-    `needed` starts where the statistics expect about WORD_BUDGET units; if the index
-    still finds more than WORD_LIMIT (common words tend to come together, which the
-    estimate cannot know), one more word is needed, so the units kept are the more
-    alike ones rather than an arbitrary part of the crowd.
+    First the units holding all of them, then those missing one, two, ...: each step is
+    cheap while the units found are few, and stops once there are WORD_BUDGET of them, or
+    when the next step would bring in a crowd (by the statistics, or in fact: WORD_LIMIT
+    found), so that the units kept are the most alike rather than an arbitrary part of
+    the crowd. Missing words are allowed because they are often what changed: another
+    case number, a name spelt differently.
     """
     if not words:
         return {}
@@ -186,32 +197,27 @@ def _sharing_rare_words(cursor, words, text, memory_ids, threshold):
     rarest = sorted(words, key=lambda word: (frequencies.get(word, unseen), -len(word)))
     rarest = rarest[:RARE_WORDS]
     chances = [frequencies.get(word, unseen) for word in rarest]
-    needed = next(
-        (
-            count
-            for count in range(1, len(rarest))
-            if units * chance_of_at_least(count, chances) <= WORD_BUDGET
-        ),
-        max(1, len(rarest) - 1),
-    )
     shortest, longest = length_window(len(text), threshold)
     found = {}
-    while True:
+    for needed in range(len(rarest), 0, -1):
+        if found and units * chance_of_at_least(needed, chances) > CROWD:
+            break
         cursor.execute(
             f"""
             SELECT id, source FROM {TranslationUnit._meta.db_table}
-            WHERE source_words @@ %s::tsquery AND memory_id = ANY(%s)
+            WHERE source_words @@ %s::tsquery AND memory_id + 0 = ANY(%s)
               AND char_length(source) BETWEEN %s AND %s
             LIMIT %s
             """,  # noqa: S608  (the table name is the model's)
+            # memory_id + 0: check the memory of the rows the words found, rather than
+            # also read the memory's index, which lists all its (perhaps million) rows.
             [any_of(rarest, needed), memory_ids, shortest, longest, WORD_LIMIT],
         )
         rows = cursor.fetchall()
-        if rows or not found:
-            found = dict(rows)
-        if len(rows) < WORD_LIMIT or needed == len(rarest):
-            return found
-        needed += 1
+        found.update(rows)
+        if len(rows) == WORD_LIMIT or len(found) >= WORD_BUDGET:
+            break
+    return found
 
 
 def word_frequencies():
@@ -276,7 +282,7 @@ def length_window(length, threshold):
     return shortest, longest
 
 
-def _match(text, unit, context, cjk):
+def _match(text, unit, context):
     source = " ".join(unit.source.split())
     numbers_query, numbers_source = Counter(NUMBER.findall(text)), Counter(NUMBER.findall(source))
     changed = numbers_source - numbers_query
@@ -301,7 +307,6 @@ def _match(text, unit, context, cjk):
         quality=unit.get_quality_display(),
         who=unit.created_by.get_username() if unit.created_by else unit.get_origin_display(),
         when=unit.updated_at,
-        diff=diff(source, text, cjk) if percent < 100 else [DiffPiece(source, "same")],
         changed_numbers=list(changed.elements()),
     )
 

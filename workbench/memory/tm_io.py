@@ -222,7 +222,16 @@ class _Staging:
                 now,
             ],
         )
-        return cursor.rowcount
+        added = cursor.rowcount
+        # Every index scan reads the whole pending list: merge what is left of it now,
+        # rather than leave lookups to read up to 256 MB until autovacuum comes by.
+        cursor.execute(
+            "SELECT gin_clean_pending_list(indexrelid) FROM pg_index "
+            "JOIN pg_class ON pg_class.oid = indexrelid JOIN pg_am ON pg_am.oid = relam "
+            "WHERE indrelid = %s::regclass AND amname = 'gin'",
+            [table],
+        )
+        return added
 
     def drop(self):
         # ON COMMIT DROP comes too late when the import is part of a larger transaction
