@@ -1,9 +1,12 @@
 """The figures on the project manager's dashboard.
 
-Each function aggregates in PostgreSQL (GROUP BY with FILTER) and makes a fixed number of
-queries, however many documents, segments and revisions the project has; Python only
-arranges the grouped rows. Every figure is a plain dict or dataclass, so the page, its
-charts, and the CSV downloads show the same numbers.
+Each function makes a fixed number of queries, however many documents, segments and
+revisions the project has; Python only arranges the grouped rows. Words by status and
+people's work come from tallies that PostgreSQL triggers keep as segments and revisions
+change (`StatusTally`, `WorkTally`; what counts as a sign-off, an approval or accepted
+machine text is defined with the triggers, in migration 0002_tallies), so the page reads
+a few hundred rows rather than every segment and revision. Every figure is a plain dict
+or dataclass, so the page, its charts, and the CSV downloads show the same numbers.
 
 Words are `Segment.word_count`. Work is counted in steps: a segment is first signed off
 (confirmed by a translator, or approved straight away) and then approved, so a word that
@@ -22,21 +25,11 @@ from django.utils import timezone
 
 from workbench.documents.models import Assignment, Document, Segment
 from workbench.jobs.models import Job, ModelCall
-from workbench.translation.models import Revision
 
-from .models import ModelPrice
+from .models import ModelPrice, StatusTally, WorkTally
 
 STATUSES = Segment.Status.values
-UNCONFIRMED = ["", Segment.Status.NEW, Segment.Status.DRAFTED]
-# A person (or auto-propagation) signs a segment off for the first time...
-SIGN_OFF = Q(old_status__in=UNCONFIRMED, new_status__in=["translated", "approved"])
-# ...and a reviewer approves it; sending back and re-approving count again.
-APPROVAL = Q(new_status="approved") & ~Q(old_status="approved")
-# A sign-off that started from machine text (agent draft or TM match), and one that kept
-# that text unchanged.
-OFFERED = SIGN_OFF & ~Q(machine_text="")
-ACCEPTED = OFFERED & Q(new_target=F("machine_text"))
-PEOPLE_WORK = [Revision.Origin.PERSON, Revision.Origin.PROPAGATION]
+UNCONFIRMED = [Segment.Status.NEW, Segment.Status.DRAFTED]
 PACE_DAYS = 7
 PERIODS = {"day": 14, "week": 8}  # how many days or weeks the people's chart shows
 AGENT_KINDS = ("draft_document", "revise_segment", "pretranslate")
@@ -144,23 +137,12 @@ def overview(project, work, today):
             F("due_date").asc(nulls_last=True), "title", "pk"
         )
     }
-    counts = {f"{status}_segments": Count("pk", filter=Q(status=status)) for status in STATUSES}
-    counts.update(
-        {f"{status}_words": Sum("word_count", filter=Q(status=status)) for status in STATUSES}
-    )
-    rows = (
-        Segment.objects.filter(document__project=project)
-        .values("document")
-        .annotate(**counts)
-        .order_by()
-    )
-    for row in rows:
-        progress = documents.get(row["document"])
-        if progress is None:
-            continue
-        for status in STATUSES:
-            progress.segments[status] = row[f"{status}_segments"]
-            progress.words[status] = row[f"{status}_words"] or 0
+    tallies = StatusTally.objects.filter(
+        document__in=list(documents), status__in=STATUSES
+    ).values_list("document", "status", "segments", "words")
+    for document, status, segments, words in tallies:
+        documents[document].segments[status] = segments
+        documents[document].words[status] = words
     total = Progress(title="Whole project")
     for progress in documents.values():
         total.add(progress)
@@ -197,32 +179,27 @@ def overview(project, work, today):
 
 
 def daily_work(project, first_day):
-    """What people did per person and local day since `first_day`, in one query over the
-    revisions of those days (the index on Revision.created_at finds them): words signed
-    off by a person and by auto-propagation, words approved, time spent, and sign-offs
-    that started from machine text and kept it. Every revision-based figure of the
-    dashboard is summed from these rows."""
-    person = Q(origin=Revision.Origin.PERSON)
+    """What people did per person and local day since `first_day`, summed from the
+    quarter-hour tallies of their revisions: words signed off by a person and by
+    auto-propagation, words approved, time spent, and sign-offs that started from machine
+    text and kept it. Every revision-based figure of the dashboard is summed from these
+    rows."""
+    figures = [
+        "words_translated",
+        "words_propagated",
+        "words_approved",
+        "timed_revisions",
+        "seconds",
+        "offered",
+        "accepted",
+    ]
     rows = (
-        Revision.objects.filter(
-            segment__document__project=project,
-            origin__in=PEOPLE_WORK,
-            created_at__gte=start_of(first_day),
-        )
-        .annotate(day=TruncDate("created_at"))
-        .values("author__username", "day")
-        .annotate(
-            words_translated=Coalesce(Sum("segment__word_count", filter=SIGN_OFF & person), 0),
-            words_propagated=Coalesce(Sum("segment__word_count", filter=SIGN_OFF & ~person), 0),
-            words_approved=Coalesce(Sum("segment__word_count", filter=APPROVAL & person), 0),
-            timed_revisions=Count("seconds_spent", filter=person),
-            seconds=Coalesce(Sum("seconds_spent", filter=person), 0),
-            offered=Count("pk", filter=OFFERED & person),
-            accepted=Count("pk", filter=ACCEPTED & person),
-        )
-        .order_by("author__username", "day")
+        WorkTally.objects.filter(project=project, quarter__gte=start_of(first_day), revisions__gt=0)
+        .values("person__username", day=TruncDate("quarter"))
+        .annotate(**{figure: Sum(figure) for figure in figures})
+        .order_by("person__username", "day")
     )
-    return [{**row, "person": row.pop("author__username")} for row in rows]
+    return [{**row, "person": row.pop("person__username")} for row in rows]
 
 
 def first_day_needed(period, today):
@@ -363,7 +340,7 @@ def _add_assigned_work(project, totals, today, documents, pace):
         Assignment.objects.filter(document__project=project)
         .values("assignee__username", "document", "role", "due_date")
         .annotate(
-            unconfirmed=words_in_range(in_range.filter(status__in=UNCONFIRMED[1:])),
+            unconfirmed=words_in_range(in_range.filter(status__in=UNCONFIRMED)),
             unapproved=words_in_range(in_range.exclude(status=Segment.Status.APPROVED)),
         )
     )
@@ -433,9 +410,9 @@ def agents(project, approved_words=None):
     """Calls, tokens, failures and estimated cost per model and role; the cost of the
     agents per approved word (pass the project's approved words when they are known)."""
     if approved_words is None:
-        approved_words = Segment.objects.filter(
+        approved_words = StatusTally.objects.filter(
             document__project=project, status=Segment.Status.APPROVED
-        ).aggregate(words=Coalesce(Sum("word_count"), 0))["words"]
+        ).aggregate(words=Coalesce(Sum("words"), 0))["words"]
     rows = list(
         ModelCall.objects.filter(project=project)
         .values("model", "role")
