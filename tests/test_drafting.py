@@ -4,7 +4,7 @@ agents draft under the invariants, and every model call is accounted for."""
 import pytest
 from django.db.models import F
 
-from tests.loopback_llm import REVISED_CJK, document_data
+from tests.loopback_llm import REVISED_CJK, _first_word, document_data
 from workbench.documents.models import Document, Segment
 from workbench.documents.services import import_document
 from workbench.jobs.models import DraftBatch, Job, ModelCall
@@ -82,6 +82,10 @@ def agent_revisions(segment):
     return segment.revisions.filter(origin=Revision.Origin.AGENT)
 
 
+def loopback_flags(segment_id, draft):
+    return segment_id % 5 == 0 and bool(_first_word(draft)) and REVISED_CJK not in draft
+
+
 def test_it_drafts_the_demo_judgment(endpoint, judgment, manager):
     job = draft(judgment, manager)
 
@@ -100,8 +104,10 @@ def test_it_drafts_the_demo_judgment(endpoint, judgment, manager):
         "gpt-4.1-mini",
         "translator-2026-11-v1",
     )
-    # The Annotator flags every fifth segment; the Proofreader's text becomes the target.
-    flagged = [s for s in segments if s.pk % 5 == 0]
+    # The loopback Annotator flags every fifth segment that has a word to quote (not a
+    # bare number such as a table's "180,000.00") and does not already carry the
+    # Proofreader's mark; the Proofreader's text becomes the target.
+    flagged = [s for s in segments if loopback_flags(s.pk, s.suggestions.get(kind="draft").text)]
     assert flagged
     for segment in flagged:
         suggestion = segment.suggestions.get(kind="revision")
