@@ -25,10 +25,13 @@ def test_a_translator_corrects_and_confirms_a_draft_with_the_keyboard(
     expect(page.locator("tr.seg").first).to_be_visible()
 
     # Go to segment 18, then down to 21, the agent's draft "他被判處監禁3年。"
+    grids = []
+    page.on("request", lambda request: grids.append(request) if "go=18" in request.url else None)
     page.keyboard.press("Control+g")
     page.keyboard.type("18")
     page.keyboard.press("Enter")
     expect(active_editor(page, 18)).to_be_focused()
+    assert len(grids) == 1  # Enter fetched one grid, not a second one undoing the moves
     for position in (19, 20, 21):
         page.keyboard.press("Alt+ArrowDown")
         expect(active_editor(page, position)).to_be_focused()
