@@ -40,8 +40,10 @@ else
 	$(VENV)/bin/celery -A workbench worker -l info --concurrency 2
 endif
 
+# Style, and the one-way layers of DESIGN.md (import-linter's contracts in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

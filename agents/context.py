@@ -77,11 +77,13 @@ class TMHint:
 
 @dataclass
 class FewShotExample:
-    """An earlier correction: what the machine wrote and what a person made of it."""
+    """An earlier correction: what the machine wrote and what a person made of it, and
+    whether a reviewer has approved it (a translator's confirmation is not reviewed)."""
 
     source: str
     machine_text: str
     human_text: str
+    reviewed: bool = True
 
 
 @dataclass

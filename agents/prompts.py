@@ -23,7 +23,7 @@ from agents.schemas import DocumentBrief
 
 PROMPT_VERSIONS = {
     "brief": "brief-2026-11-v1",
-    "translator": "translator-2026-11-v1",
+    "translator": "translator-2026-12-v2",
     "annotator": "annotator-2026-11-v2",
     "proofreader": "proofreader-2026-11-v2",
     "revise": "revise-2026-11-v2",
@@ -93,8 +93,9 @@ segment id, never merging, splitting or skipping segments, and adding no notes. 
 consistent with them. "context_before" and "context_after" are neighbouring text for \
 coherence only. "tm_matches" are earlier translations of similar sentences with their \
 match percentage: reuse their wording where the sources agree. "examples" show machine \
-drafts and how people corrected them, and "lessons" summarise reviewers' corrections: \
-apply them as translation preferences. "brief" describes the case and how to refer to \
+drafts and how people corrected them (those with "reviewed": false are a translator's, \
+not yet checked by a reviewer: follow reviewed ones where they differ), and "lessons" \
+summarise reviewers' corrections: apply them as translation preferences. "brief" describes the case and how to refer to \
 the parties.
 
 {LEGAL_CONVENTIONS}

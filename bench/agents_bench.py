@@ -48,10 +48,10 @@ from agents.context import LanguagePair, SegmentInput  # noqa: E402
 from agents.llm import LLMClient  # noqa: E402
 from agents.schemas import AnnotatorOutput, ProofreaderOutput, TranslatorOutput  # noqa: E402
 from tests.loopback_llm import LoopbackLLM, pseudo_translate  # noqa: E402
+from workbench.demo import DEMO_DIR  # noqa: E402
 from workbench.documents.models import Document, Segment  # noqa: E402
 from workbench.jobs.models import Job  # noqa: E402
 from workbench.jobs.services import run_job  # noqa: E402
-from workbench.projects.demo import DEMO_DIR  # noqa: E402
 from workbench.projects.models import Project  # noqa: E402
 
 EFFICIENCY_TARGET = 0.85

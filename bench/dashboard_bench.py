@@ -48,8 +48,7 @@ def load_documents(project, translators, reviewers, first, count, segments_per_d
     from django.db import connection
     from django.utils import timezone
 
-    from workbench.documents.models import Document, Segment
-    from workbench.translation.models import Revision
+    from workbench.documents.models import Document, Revision, Segment
 
     now = timezone.now()
     segment_columns = [

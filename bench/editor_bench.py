@@ -54,9 +54,12 @@ from django.contrib.sessions.models import Session  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from workbench.documents.models import Document, Segment  # noqa: E402
+from workbench.documents.models import (  # noqa: E402
+    Document,
+    Revision,  # noqa: E402
+    Segment,
+)
 from workbench.projects.models import Membership, Project  # noqa: E402
-from workbench.translation.models import Revision  # noqa: E402
 
 SEGMENTS = 5000
 EDITORS = 20

@@ -40,7 +40,7 @@ def build_long_judgment():
     """The benchmark DOCX as bytes, with the same writer as the demo judgment."""
     from legal_corpus import legal_pairs
 
-    from workbench.projects.demo.build import JudgmentDocx
+    from workbench.demo.build import JudgmentDocx
 
     sentences = (english for english, _ in legal_pairs(PARAGRAPHS * 4, seed=5000))
     writer = JudgmentDocx()

@@ -17,9 +17,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from workbench.documents.models import Revision
 from workbench.documents.services import import_document
 from workbench.memory.models import Term
-from workbench.translation.models import Annotation, Comment, Revision, Suggestion
+from workbench.translation.models import Annotation, Comment, Suggestion
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DEMO_JUDGMENT = Path(settings.BASE_DIR) / "workbench/projects/demo/hk_judgment_facc_2024.docx"
+DEMO_JUDGMENT = Path(settings.BASE_DIR) / "workbench/demo/hk_judgment_facc_2024.docx"
 
 
 # Per module, not per session: each module imports its own copy of this fixture, and two

@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import make_user
-from workbench.documents.models import Document, Segment
+from workbench.documents.models import Document, Revision, Segment
 from workbench.feedback.models import Correction
 from workbench.jobs.models import Job, ModelCall
 from workbench.projects.models import Membership
-from workbench.translation.models import Comment, Revision
+from workbench.translation.models import Comment
 
 DAYS = 14
 

@@ -9,10 +9,9 @@ from django.db.models import F
 
 from tests.loopback_llm import document_data
 from tests.test_drafting import BRIEF, SOURCES, small_document
-from workbench.documents.models import Segment
+from workbench.documents.models import Revision, Segment
 from workbench.jobs.models import DraftBatch, Job
 from workbench.jobs.services import enqueue
-from workbench.translation.models import Revision
 
 pytestmark = pytest.mark.worker
 pytest_plugins = ["tests.workers"]  # the start_worker fixture

@@ -4,12 +4,13 @@ the effort figures."""
 
 import pytest
 
-from workbench.documents.models import Document, Segment
+from workbench.documents import lifecycle
+from workbench.documents.models import Document, Revision, Segment
 from workbench.feedback.models import Correction
-from workbench.translation.models import Annotation, Revision, Suggestion
+from workbench.translation.models import Annotation, Suggestion
 from workbench.translation.services import do_bulk_approve, do_save_target
 
-MODEL, PROMPT = "gpt-4.1-mini", "translator-2026-11-v1"
+MODEL, PROMPT = "gpt-4.1-mini", "translator-2026-12-v2"
 
 
 def make_document(project, sources, title="HCCC 1/2024"):
@@ -31,33 +32,32 @@ def make_document(project, sources, title="HCCC 1/2024"):
 
 
 def machine_draft(segment, text, origin=Revision.Origin.AGENT, role="translator", percent=None):
-    """Write `text` as the agents (or the TM) do: target, status drafted, a Revision."""
+    """Write `text` as the agents (or the TM) do, through the lifecycle."""
     segment.refresh_from_db()
-    old_target, old_status = segment.target, segment.status
-    segment.target = text
-    segment.status = Segment.Status.DRAFTED
-    segment.draft_origin = "agent" if origin == Revision.Origin.AGENT else origin
-    segment.match_percent = percent
-    segment.version += 1
-    segment.save()
-    agent = origin == Revision.Origin.AGENT
-    Revision.objects.create(
-        segment=segment,
-        origin=origin,
-        agent_role=role if agent else "",
-        model_name=MODEL if agent else "",
-        prompt_version=PROMPT if agent else "",
-        old_target=old_target,
-        new_target=text,
-        old_status=old_status,
-        new_status=Segment.Status.DRAFTED,
-        version=segment.version,
-    )
+    if origin == Revision.Origin.TM:
+        written = lifecycle.draft_from_tm(
+            segment, text=text, percent=percent, base_version=segment.version
+        )
+    else:
+        written = lifecycle.write_drafts(
+            {segment.pk: (segment.version, text)},
+            origin=origin,
+            provenance=lambda pk: {
+                "agent_role": role,
+                "model_name": MODEL,
+                "prompt_version": PROMPT,
+            },
+        )
+    assert written
+    segment.refresh_from_db()
     return segment
 
 
 def edit(segment, user, text, action="confirm", role="translator", seconds=None, **extra):
+    """A person's save, confirm or approve; QA findings are overridden with a reason, as
+    these tests are about learning, not about the QA gate."""
     segment.refresh_from_db()
+    extra.setdefault("override_reason", "Checked against the source.")
     return do_save_target(
         segment,
         user=user,
@@ -271,9 +271,10 @@ def test_a_bulk_approval_records_a_correction_per_segment(project, translator, r
     edit(first, translator, "上訴得直。")
     edit(second, translator, "上訴駁回。")
 
-    result = do_bulk_approve(document.segments.all(), user=reviewer, role="reviewer")
+    seen = dict(document.segments.values_list("pk", "version"))
+    result = do_bulk_approve(document, seen, user=reviewer, role="reviewer")
 
-    assert result.approved == 2
+    assert len(result.approved) == 2
     approved = Correction.objects.approved().order_by("segment__position")
     assert [(c.author, c.machine_text, c.final_text) for c in approved] == [
         (reviewer, "上訴得直", "上訴得直。"),

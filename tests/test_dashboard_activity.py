@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.dashboard_team import team  # noqa: F401
-from workbench.translation.models import Revision
+from workbench.documents.models import Revision
 
 
 def feed(client, project, **params):

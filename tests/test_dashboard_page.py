@@ -11,11 +11,10 @@ from django.urls import reverse
 
 from tests.dashboard_team import team  # noqa: F401
 from workbench.dashboard.models import ModelPrice
-from workbench.documents.models import Segment
+from workbench.documents.models import Revision, Segment
 from workbench.jobs.models import ModelCall
-from workbench.translation.models import Revision
 
-STATUSES = ["new", "drafted", "translated", "approved"]
+STATUSES = ["new", "drafted", "translated", "approved", "rejected"]
 
 
 def dashboard(client, project, **params):

@@ -12,8 +12,7 @@ from django.utils import timezone
 from tests.conftest import make_user
 from workbench.dashboard.metrics import daily_work
 from workbench.dashboard.models import StatusTally, WorkTally
-from workbench.documents.models import Document, Segment
-from workbench.translation.models import Revision
+from workbench.documents.models import Document, Revision, Segment
 
 FIGURES = [
     "revisions",

@@ -9,9 +9,9 @@ import docx
 import pytest
 from defusedxml.ElementTree import fromstring
 
+from workbench.demo import DEMO_DIR
+from workbench.demo.build import OUTPUT, SOURCE, build_judgment, parse_source
 from workbench.documents.services import import_document
-from workbench.projects.demo import DEMO_DIR
-from workbench.projects.demo.build import OUTPUT, SOURCE, build_judgment, parse_source
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"

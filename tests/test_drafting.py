@@ -5,13 +5,13 @@ import pytest
 from django.db.models import F
 
 from tests.loopback_llm import REVISED_CJK, _first_word, document_data
-from workbench.documents.models import Document, Segment
+from workbench.demo import DEMO_DIR
+from workbench.documents.models import Document, Revision, Segment
 from workbench.documents.services import import_document
+from workbench.drafting.planning import dispatch, plan
 from workbench.jobs.models import DraftBatch, Job, ModelCall
 from workbench.jobs.services import enqueue, retry_job, run_job
-from workbench.projects.demo import DEMO_DIR
-from workbench.translation.drafting import dispatch, plan
-from workbench.translation.models import Annotation, Revision, Suggestion
+from workbench.translation.models import Annotation, Suggestion
 
 ALLOWED_SEVERITIES = set(Annotation.Severity.values)
 ALLOWED_CATEGORIES = set(Annotation.Category.values)
@@ -102,7 +102,7 @@ def test_it_drafts_the_demo_judgment(endpoint, judgment, manager):
     assert (revision.agent_role, revision.model_name, revision.prompt_version) == (
         "translator",
         "gpt-4.1-mini",
-        "translator-2026-11-v1",
+        "translator-2026-12-v2",
     )
     # The loopback Annotator flags every fifth segment that has a word to quote (not a
     # bare number such as a table's "180,000.00") and does not already carry the
@@ -161,7 +161,7 @@ def test_it_never_overwrites_a_persons_edit_made_after_dispatch(
     Segment.objects.filter(pk=edited.pk).update(
         target="聆訊於2021年3月3日進行。",
         status="drafted",
-        draft_origin=Segment.PERSON,
+        draft_origin=Segment.DraftOrigin.PERSON,
         version=F("version") + 1,
     )
     Revision.objects.create(
@@ -229,21 +229,59 @@ def test_it_leaves_segments_of_people_and_outside_the_selection_alone(endpoint, 
     assert "答辯人須支付港幣38,500.50元。" in request["messages"][1]["content"]
 
 
-def test_it_keeps_the_target_and_says_why_when_a_segment_fails(endpoint, project, manager):
+def test_a_segment_without_text_ends_the_job_partial_and_keeps_its_text(endpoint, project, manager):
     document = small_document(project, SOURCES)
     failing = document.segments.get(position=4)
     Segment.objects.filter(pk=failing.pk).update(target="TM text", status="drafted", version=1)
     endpoint.configure(skip_ids=[str(failing.pk)])
 
-    job = draft(document, manager, concurrency=1)
+    job = draft(document, manager, concurrency=1, redraft=True)
 
     failing.refresh_from_db()
-    assert job.status == "succeeded", job.error
+    assert job.status == "partial"
+    assert "1 of 6 segments got no text" in job.error and "Retry the failed" in job.error
     assert (failing.target, failing.status, failing.version) == ("TM text", "drafted", 1)
-    assert job.result["failed"] == 1
+    assert (job.result["failed"], job.result["drafted"] + job.result["flagged"]) == (1, 5)
     outcome = DraftBatch.objects.get(job=job).outcomes[str(failing.pk)]
     assert outcome["status"] == "failed"
     assert "no translation for this segment" in outcome["reason"]
+
+
+def test_retrying_a_partial_job_drafts_only_the_failed_segments(endpoint, project, manager):
+    document = small_document(project, SOURCES)
+    failing = document.segments.get(position=4)
+    endpoint.configure(skip_ids=[str(failing.pk)])
+    job = draft(document, manager, concurrency=1)
+    assert job.status == "partial"
+    drafted_before = dict(document.segments.values_list("pk", "version"))
+
+    endpoint.reset()
+    retry_job(job, manager)
+    run_job(job.pk)
+
+    job.refresh_from_db()
+    failing.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert (job.result["failed"], job.result["drafted"] + job.result["flagged"]) == (0, 6)
+    assert failing.status == "drafted" and failing.target
+    requests = endpoint.requests_for("TranslatorOutput")
+    assert [[s["id"] for s in document_data(r)["segments"]] for r in requests] == [
+        [str(failing.pk)]
+    ]
+    for pk, version in document.segments.exclude(pk=failing.pk).values_list("pk", "version"):
+        assert version == drafted_before[pk]
+
+
+def test_a_job_whose_every_call_failed_ends_failed(endpoint, project, manager, settings):
+    settings.OPENAI_BASE_URL = "http://127.0.0.1:9/v1"  # nothing listens there
+    document = small_document(project, SOURCES)
+
+    job = draft(document, manager, concurrency=1)
+
+    assert job.status == "failed"
+    assert "no text for any of the 6 segments" in job.error
+    assert job.result["failed"] == 6 and job.result["drafted"] == 0
+    assert set(document.segments.values_list("status", flat=True)) == {"new"}
 
 
 def test_it_survives_a_fifth_of_the_calls_failing(endpoint, judgment, manager, project):
@@ -258,7 +296,10 @@ def test_it_survives_a_fifth_of_the_calls_failing(endpoint, judgment, manager, p
 
     job = draft(second, manager)
 
-    assert job.status == "succeeded", job.error
+    # Calls that failed for every attempt leave their segments without text: the job
+    # says so (partial) rather than claiming success.
+    failed = job.result["failed"]
+    assert job.status == ("partial" if failed else "succeeded"), job.error
     outcomes = {}
     for batch in DraftBatch.objects.filter(job=job):
         outcomes.update(batch.outcomes)

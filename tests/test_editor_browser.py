@@ -74,6 +74,6 @@ def test_a_translator_corrects_and_confirms_a_draft_with_the_keyboard(
     page.keyboard.press("Alt+ArrowDown")
     expect(active_editor(page, 23)).to_be_focused()
     saved = Segment.objects.get(document=demo_judgment, position=22)
-    assert (saved.status, saved.draft_origin) == ("drafted", Segment.PERSON)
+    assert (saved.status, saved.draft_origin) == ("drafted", Segment.DraftOrigin.PERSON)
     assert saved.revisions.get(origin="person").machine_origin["role"] == "proofreader"
     assert trouble == []

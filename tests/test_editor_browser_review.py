@@ -1,6 +1,6 @@
 """The reviewer's journey in a real Chromium: approve with the key, send a segment back
-with a comment, and approve a filtered set in bulk, where a segment with an unresolved
-critical issue is refused and the refusal stays on screen."""
+with a comment, and approve what the filtered grid shows in bulk, where a segment with
+an unresolved critical issue is refused and the refusal stays on screen."""
 
 import pytest
 from django.urls import reverse
@@ -68,7 +68,7 @@ def test_a_reviewer_approves_sends_back_and_approves_a_filter_in_bulk(
     page.get_by_label("Open issues").check()
     expect(page.locator("#rows tr.seg")).to_have_count(3)  # 18, 20 and the draft 22
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Approve all confirmed in this filter").click()
+    page.get_by_role("button", name="Approve the confirmed segments shown").click()
     result = page.locator("#bulk-result")
     expect(result).to_contain_text("1 segment approved.")
     expect(result).to_contain_text("1 not yet confirmed by a translator were left as they are.")
@@ -84,7 +84,7 @@ def test_a_reviewer_approves_sends_back_and_approves_a_filter_in_bulk(
     )
     assert statuses == {
         14: "approved",
-        15: "translated",
+        15: "rejected",
         18: "approved",
         20: "translated",
         22: "drafted",

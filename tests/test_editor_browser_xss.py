@@ -75,7 +75,7 @@ def test_hostile_text_is_shown_as_text_and_never_runs(
     expect(panel.locator(".thread")).to_contain_text("window.__xss=1")
     expect(panel.locator(".offer")).to_have_attribute("data-text", f"上訴人{SCRIPT}")
     expect(panel.locator(".offer del").first).to_have_text("img src=x onerror")
-    expect(panel.locator(".annotation")).to_contain_text(IMG)
+    expect(panel.locator(".annotation").filter(has_text="Annotator agent")).to_contain_text(IMG)
     expect(panel.locator(".terms")).to_contain_text(IMG)
     expect(page.locator("h1")).to_contain_text(IMG)
     expect(page.locator('tr.seg[data-position="3"] td.tgt')).to_have_text(f"{LINK}{SCRIPT}")

@@ -5,11 +5,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from workbench.documents.models import Document, Segment
+from workbench.documents.models import Document, Revision, Segment
 from workbench.jobs.models import Job
 from workbench.memory.models import TranslationUnit
 from workbench.memory.services import project_memory
-from workbench.translation.models import Annotation, Comment, Revision, Suggestion
+from workbench.translation.models import Annotation, Comment, Suggestion
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_a_reviewer_sends_back_and_the_row_is_told_to_refresh(client_for, review
 
     assert response.status_code == 200
     assert json.loads(response["HX-Trigger"]) == {"segment-changed": {"segment": segment.pk}}
-    assert Segment.objects.get(pk=segment.pk).status == "translated"
+    assert Segment.objects.get(pk=segment.pk).status == "rejected"
     assert Comment.objects.get(segment=segment).is_send_back
 
 
@@ -227,8 +227,9 @@ def test_bulk_approve_lists_the_refused_segments(client_for, reviewer, translato
     document = segment.document
     bulk = reverse("bulk_approve", args=[document.project.slug, document.pk])
 
-    refused_translator = client_for(translator).post(bulk)
-    response = client_for(reviewer).post(bulk + "?status=translated")
+    shown = {"seen": f"{segment.pk}:{segment.version}"}
+    refused_translator = client_for(translator).post(bulk, shown)
+    response = client_for(reviewer).post(bulk, shown)
 
     assert refused_translator.status_code == 403
     content = response.content.decode()

@@ -7,9 +7,8 @@ import io
 
 from django.utils import timezone
 
-from workbench.documents.models import Document, Segment
+from workbench.documents.models import Document, Revision, Segment
 from workbench.feedback.exports import Corpus, export_corpus
-from workbench.translation.models import Revision
 
 # A bold run and a standalone code, as the XLIFF importer stores them.
 BOLD_AND_BREAK = {"⟦1⟧": '<g id="1" ctype="bold">', "⟦/1⟧": "</g>", "⟦2⟧": '<x id="2"/>'}

@@ -8,7 +8,6 @@ from tests.files_xliff import trans_unit, xliff_1_2
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.models import Document, Segment
 from workbench.documents.services import import_document
-from workbench.translation.models import Revision
 
 TEXT = b"1. The appeal is dismissed.\n"
 
@@ -47,7 +46,7 @@ def test_a_failure_while_storing_segments_leaves_nothing(project, media_root, mo
     def explode(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(Revision.objects, "bulk_create", explode)
+    monkeypatch.setattr(Segment.objects, "bulk_create", explode)
     with pytest.raises(RuntimeError):
         import_document(project, data=TEXT, filename="ruling.txt")
     assert not Document.objects.exists()

@@ -12,10 +12,9 @@ from tests.files_xliff import (
 )
 from workbench.documents.importers import xliff
 from workbench.documents.importers.base import ImportRejected
-from workbench.documents.models import Document, Segment
+from workbench.documents.models import Document, Revision, Segment
 from workbench.documents.placeholders import restore
 from workbench.documents.services import import_document
-from workbench.translation.models import Revision
 
 
 def test_it_reads_one_presegmented_block_per_trans_unit():

@@ -7,6 +7,7 @@ from tests.loopback_llm import document_data
 from tests.test_corrections import edit, machine_draft, make_document
 from workbench.feedback.learning import similar_corrections
 from workbench.jobs.services import enqueue, run_job
+from workbench.translation.services import do_send_back
 
 CONVICTED = "The appellant was convicted of theft at the District Court."
 CONVICTED_MACHINE = "原告人在區域法院被裁定盜竊罪成立。"
@@ -58,16 +59,49 @@ def test_it_ranks_the_closest_first_and_keeps_to_the_limit(project, reviewer):
     ]
 
 
-def test_it_leaves_out_unapproved_unchanged_and_other_projects_corrections(
-    project, zh_project, translator, reviewer
-):
-    confirmed = make_document(project, [CONVICTED]).segments.get()
-    machine_draft(confirmed, CONVICTED_MACHINE)
-    edit(confirmed, translator, CONVICTED_FIXED)  # confirmed, not approved
+def test_it_leaves_out_unchanged_and_other_projects_corrections(project, zh_project, reviewer):
     approve_correction(project, CONVICTED, CONVICTED_MACHINE, CONVICTED_MACHINE, reviewer)
     approve_correction(zh_project, CONVICTED, "機器", "人工", reviewer)
 
     assert similar_corrections(project, [CONVICTED]) == []
+
+
+def test_a_confirmed_correction_is_an_unreviewed_example_at_once(project, translator, reviewer):
+    segment = make_document(project, [CONVICTED]).segments.get()
+    machine_draft(segment, CONVICTED_MACHINE)
+    edit(segment, translator, CONVICTED_FIXED)
+
+    [example] = similar_corrections(project, [CONVICTED])
+    assert (example.human_text, example.reviewed) == (CONVICTED_FIXED, False)
+
+    edit(segment, reviewer, CONVICTED_FIXED, action="approve", role="reviewer")
+    [example] = similar_corrections(project, [CONVICTED])
+    assert (example.human_text, example.reviewed) == (CONVICTED_FIXED, True)
+
+
+def test_sending_back_withdraws_the_example(project, translator, reviewer):
+    segment = make_document(project, [CONVICTED]).segments.get()
+    machine_draft(segment, CONVICTED_MACHINE)
+    edit(segment, translator, CONVICTED_FIXED)
+    segment.refresh_from_db()
+
+    do_send_back(segment, user=reviewer, role="reviewer", text="Convicted of what?")
+
+    assert similar_corrections(project, [CONVICTED]) == []
+
+
+def test_an_approved_example_ranks_before_an_unreviewed_one_as_alike(project, translator, reviewer):
+    unreviewed = make_document(project, [CONVICTED], title="A").segments.get()
+    machine_draft(unreviewed, CONVICTED_MACHINE)
+    edit(unreviewed, translator, "未經審核的譯文。")
+    approve_correction(project, CONVICTED, CONVICTED_MACHINE, CONVICTED_FIXED, reviewer)
+
+    examples = similar_corrections(project, [CONVICTED], limit=2)
+
+    assert [(e.human_text, e.reviewed) for e in examples] == [
+        (CONVICTED_FIXED, True),
+        ("未經審核的譯文。", False),
+    ]
 
 
 def test_it_gives_nothing_for_no_sources(project):
@@ -107,5 +141,10 @@ def test_the_next_drafting_request_carries_an_approved_correction(
 
     (payload,) = translator_payloads(endpoint)
     assert payload["examples"] == [
-        {"source": CONVICTED, "machine_text": CONVICTED_MACHINE, "human_text": CONVICTED_FIXED}
+        {
+            "source": CONVICTED,
+            "machine_text": CONVICTED_MACHINE,
+            "human_text": CONVICTED_FIXED,
+            "reviewed": True,
+        }
     ]

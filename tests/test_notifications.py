@@ -52,6 +52,7 @@ def confirm(segment, person):
         text="上訴人",
         base_version=segment.version,
         action="confirm",
+        override_reason="The number is in the heading.",
     ).segment
 
 

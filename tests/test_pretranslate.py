@@ -3,11 +3,10 @@ change, and the background job that runs it."""
 
 import pytest
 
-from workbench.documents.models import Document, Segment
+from workbench.documents.models import Document, Revision, Segment
 from workbench.jobs.models import Job
 from workbench.jobs.services import enqueue, run_job
 from workbench.memory.services import pretranslate_document, project_memory
-from workbench.translation.models import Revision
 
 
 @pytest.fixture

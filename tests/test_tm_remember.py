@@ -1,10 +1,13 @@
-"""Approved segments go into the project's memory; a later change updates their unit."""
+"""Approved segments go into the project's memory, through the lifecycle's events: a
+reopened segment's unit is demoted, a sent-back one's withdrawn and never offered."""
 
 import pytest
 
 from workbench.documents.models import Document, Segment
+from workbench.memory.lookup import lookup
 from workbench.memory.models import TranslationUnit
-from workbench.memory.services import project_memory, remember_segment, update_remembered_segment
+from workbench.memory.services import project_memory, remember_segment
+from workbench.translation.services import do_reopen, do_save_target, do_send_back
 
 
 @pytest.fixture
@@ -50,15 +53,46 @@ def test_it_remembers_an_approved_segment_with_its_context(document, reviewer, p
     assert unit.created_by == reviewer
 
 
-def test_it_updates_the_unit_when_the_segment_changes_later(document, reviewer):
+def test_approving_a_segment_remembers_it(document, reviewer, project):
+    costs = document.segments.get(position=3)
+    do_save_target(
+        costs, user=reviewer, role="reviewer", text="訟費。", base_version=0, action="approve"
+    )
+    unit = project_memory(project).units.get(segment=costs)
+    assert (unit.target, unit.quality) == ("訟費。", "approved")
+
+
+def test_reopening_demotes_the_unit_and_approving_again_restores_it(document, reviewer, project):
     second = document.segments.get(position=2)
     unit = remember_segment(second, reviewer)
-    Segment.objects.filter(pk=second.pk).update(target="駁回上訴。", status="translated")
-    second.refresh_from_db()
-    update_remembered_segment(second, reviewer)
-    assert TranslationUnit.objects.count() == 1
+
+    do_reopen(second, user=reviewer, role="reviewer", reason="Use the court's wording.")
     unit.refresh_from_db()
-    assert (unit.target, unit.quality, unit.origin) == ("駁回上訴。", "translated", "project")
+    assert unit.quality == "translated"
+
+    second.refresh_from_db()
+    do_save_target(
+        second,
+        user=reviewer,
+        role="reviewer",
+        text="駁回上訴。",
+        base_version=second.version,
+        action="approve",
+    )
+    unit.refresh_from_db()
+    assert (unit.target, unit.quality) == ("駁回上訴。", "approved")
+    assert TranslationUnit.objects.count() == 1
+
+
+def test_sending_back_withdraws_the_unit_and_lookup_never_offers_it(document, reviewer, project):
+    second = document.segments.get(position=2)
+    unit = remember_segment(second, reviewer)
+
+    do_send_back(second, user=reviewer, role="reviewer", text="Wrong verb.")
+
+    unit.refresh_from_db()
+    assert unit.quality == "withdrawn"
+    assert lookup("The appeal is dismissed.", project) == []
 
 
 def test_it_merges_into_a_unit_with_the_same_pair(document, reviewer, project):
@@ -78,9 +112,4 @@ def test_it_merges_into_a_unit_with_the_same_pair(document, reviewer, project):
 
 def test_it_keeps_nothing_for_a_segment_without_a_target(document, reviewer):
     assert remember_segment(document.segments.get(position=3), reviewer) is None
-    assert not TranslationUnit.objects.exists()
-
-
-def test_it_leaves_segments_never_remembered_out_of_the_memory(document, reviewer):
-    assert update_remembered_segment(document.segments.get(position=1), reviewer) is None
     assert not TranslationUnit.objects.exists()

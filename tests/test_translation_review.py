@@ -1,18 +1,23 @@
-"""The reviewer's work: approve, send back, and bulk approve of a filtered set."""
+"""The reviewer's work: approve, send back, reopen, and bulk approve of what was seen."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from workbench.documents.models import Document, Segment
 from workbench.memory.models import TranslationUnit
-from workbench.translation.forms import SegmentFilter
 from workbench.translation.models import Annotation, Comment
 from workbench.translation.services import (
     EditRefused,
     do_bulk_approve,
+    do_reopen,
     do_save_target,
     do_send_back,
 )
+
+
+def seen(document, **filters):
+    """{id: version} of the segments as a reviewer's grid shows them."""
+    return dict(document.segments.filter(**filters).values_list("pk", "version"))
 
 
 @pytest.fixture
@@ -84,7 +89,7 @@ def test_approving_with_an_open_critical_issue_is_refused(document, reviewer):
     assert Segment.objects.get(pk=segment.pk).status == "translated"
 
 
-def test_sending_back_an_approved_segment_makes_it_translated_with_a_comment(document, reviewer):
+def test_sending_back_an_approved_segment_rejects_it_with_a_comment(document, reviewer):
     segment = document.segments.get(position=1)
     do_save_target(
         segment, user=reviewer, role="reviewer", text="上訴駁回。", base_version=0, action="approve"
@@ -93,10 +98,58 @@ def test_sending_back_an_approved_segment_makes_it_translated_with_a_comment(doc
     do_send_back(segment, user=reviewer, role="reviewer", text="Use 駁回上訴 here.")
 
     segment.refresh_from_db()
-    assert (segment.status, segment.version) == ("translated", 2)
+    assert (segment.status, segment.version) == ("rejected", 2)
     comment = Comment.objects.get(segment=segment)
     assert comment.is_send_back and comment.text == "Use 駁回上訴 here."
-    assert segment.revisions.order_by("-pk").first().new_status == "translated"
+    last = segment.revisions.order_by("-pk").first()
+    assert (last.new_status, last.reason) == ("rejected", "Use 駁回上訴 here.")
+
+
+def test_a_rejected_segment_goes_back_to_translated_when_confirmed_again(
+    document, reviewer, translator
+):
+    segment = document.segments.get(position=1)
+    do_send_back(segment, user=reviewer, role="reviewer", text="Use 駁回上訴 here.")
+    segment.refresh_from_db()
+
+    do_save_target(segment, user=translator, role="translator", text="駁回上訴。", base_version=1)
+    segment.refresh_from_db()
+    assert segment.status == "rejected"  # saved, not yet confirmed
+
+    do_save_target(
+        segment,
+        user=translator,
+        role="translator",
+        text="駁回上訴。",
+        base_version=segment.version,
+        action="confirm",
+    )
+    segment.refresh_from_db()
+    assert segment.status == "translated"
+
+
+def test_a_segment_cannot_be_sent_back_twice(document, reviewer):
+    segment = document.segments.get(position=1)
+    do_send_back(segment, user=reviewer, role="reviewer", text="Use 駁回上訴 here.")
+    with pytest.raises(EditRefused, match="sent back already"):
+        do_send_back(segment, user=reviewer, role="reviewer", text="Again.")
+
+
+def test_reopening_needs_a_reviewer_and_a_reason(document, reviewer, translator):
+    segment = document.segments.get(position=1)
+    do_save_target(
+        segment, user=reviewer, role="reviewer", text="上訴駁回。", base_version=0, action="approve"
+    )
+    with pytest.raises(PermissionDenied):
+        do_reopen(segment, user=translator, role="translator", reason="I want to change it.")
+    with pytest.raises(EditRefused, match="reason for reopening"):
+        do_reopen(segment, user=reviewer, role="reviewer", reason=" ")
+
+    do_reopen(segment, user=reviewer, role="reviewer", reason="The court's wording is 駁回上訴.")
+
+    segment.refresh_from_db()
+    assert (segment.status, segment.version) == ("translated", 2)
+    assert segment.revisions.order_by("-pk").first().reason == "The court's wording is 駁回上訴."
 
 
 def test_sending_back_needs_a_reason(document, reviewer):
@@ -120,13 +173,13 @@ def test_a_translator_cannot_send_back(document, translator):
 def test_bulk_approve_approves_the_confirmed_and_refuses_critical_ones(document, reviewer):
     critical_issue(document.segments.get(position=3))
 
-    result = do_bulk_approve(document.segments.all(), user=reviewer, role="reviewer")
+    result = do_bulk_approve(document, seen(document), user=reviewer, role="reviewer")
 
     statuses = dict(document.segments.values_list("position", "status"))
     assert statuses == {1: "approved", 2: "approved", 3: "translated", 4: "drafted"}
-    assert result.approved == 2
+    assert len(result.approved) == 2
     assert result.not_confirmed == 1
-    assert result.refused == [
+    assert result.skipped == [
         (3, "open critical number or date issue: The date of conviction is missing.")
     ]
     approved = document.segments.get(position=1)
@@ -134,12 +187,10 @@ def test_bulk_approve_approves_the_confirmed_and_refuses_critical_ones(document,
     assert approved.revisions.get().author == reviewer
 
 
-def test_bulk_approve_works_on_the_filtered_segments_only(document, reviewer):
-    filters = SegmentFilter({"q": "costs"})
+def test_bulk_approve_approves_only_the_segments_seen(document, reviewer):
+    result = do_bulk_approve(document, seen(document, position=2), user=reviewer, role="reviewer")
 
-    result = do_bulk_approve(filters.segments(document, reviewer), user=reviewer, role="reviewer")
-
-    assert result.approved == 1
+    assert len(result.approved) == 1
     assert list(document.segments.filter(status="approved").values_list("position", flat=True)) == [
         2
     ]
@@ -147,5 +198,5 @@ def test_bulk_approve_works_on_the_filtered_segments_only(document, reviewer):
 
 def test_a_translator_cannot_bulk_approve(document, translator):
     with pytest.raises(PermissionDenied):
-        do_bulk_approve(document.segments.all(), user=translator, role="translator")
+        do_bulk_approve(document, seen(document), user=translator, role="translator")
     assert not document.segments.filter(status="approved").exists()

@@ -4,10 +4,10 @@ the revision it writes, the machine text it records and auto-propagation."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from workbench.documents.models import Document, Segment
+from workbench.documents.models import Document, Revision, Segment
 from workbench.memory.models import TranslationUnit
 from workbench.memory.services import project_memory
-from workbench.translation.models import Revision, Suggestion
+from workbench.translation.models import Suggestion
 from workbench.translation.services import (
     EditRefused,
     StaleVersion,
@@ -15,7 +15,6 @@ from workbench.translation.services import (
     do_save_target,
     next_to_review,
     next_unconfirmed,
-    propagate_to,
 )
 
 SOURCES = [
@@ -83,7 +82,7 @@ def test_it_saves_the_text_as_a_persons_draft(document, translator):
     segment.refresh_from_db()
     assert saved.changed
     assert (segment.target, segment.status, segment.version) == ("上訴駁回。", "drafted", 1)
-    assert segment.draft_origin == Segment.PERSON
+    assert segment.draft_origin == Segment.DraftOrigin.PERSON
     assert not segment.machine_writable
 
 
@@ -349,7 +348,7 @@ def test_propagation_leaves_segments_a_person_touched(document, translator, revi
 
     twin.refresh_from_db()
     assert saved.propagated == []
-    assert (twin.target, twin.draft_origin) == ("上訴應予駁回", Segment.PERSON)
+    assert (twin.target, twin.draft_origin) == ("上訴應予駁回", Segment.DraftOrigin.PERSON)
 
 
 def test_propagation_can_be_switched_off(document, project, translator):
@@ -368,23 +367,35 @@ def test_propagation_can_be_switched_off(document, project, translator):
     assert segment_at(document, 3).target == ""
 
 
-def test_propagation_skips_a_twin_whose_version_moved(document, translator):
-    """Compare-and-set: a twin written after it was read is left alone."""
+def test_propagation_skips_a_twin_a_person_has_saved(document, translator, reviewer):
+    """The twins are checked again once locked: a person's unconfirmed text stands."""
     twin = segment_at(document, 3)
-    Segment.objects.filter(pk=twin.pk).update(target="代理人草稿", version=7)
+    do_save_target(twin, user=reviewer, role="reviewer", text="駁回上訴。", base_version=0)
 
-    written = propagate_to(twin, "上訴駁回。", translator)
+    saved = do_save_target(
+        segment_at(document, 1),
+        user=translator,
+        role="translator",
+        text="上訴駁回。",
+        base_version=0,
+        action="confirm",
+    )
 
     twin.refresh_from_db()
-    assert not written
-    assert (twin.target, twin.version) == ("代理人草稿", 7)
-    assert not twin.revisions.exists()
+    assert saved.propagated == []
+    assert (twin.target, twin.version, twin.draft_origin) == ("駁回上訴。", 1, "person")
+    assert twin.revisions.count() == 1
 
 
 def test_next_unconfirmed_is_the_next_new_or_drafted_segment_wrapping_round(document, translator):
     first, second = segment_at(document, 1), segment_at(document, 2)
     do_save_target(
-        second, user=translator, role="translator", text="上訴人", base_version=0, action="confirm"
+        second,
+        user=translator,
+        role="translator",
+        text="上訴人於2023年5月3日被定罪。",
+        base_version=0,
+        action="confirm",
     )
 
     assert next_unconfirmed(first).position == 3

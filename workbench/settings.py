@@ -38,13 +38,16 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "django_rq",
+    # In the order of the layers (DESIGN.md): each app imports only from those above it here.
     "workbench.projects",
     "workbench.documents",
-    "workbench.translation",
-    "workbench.memory",
-    "workbench.feedback",
     "workbench.jobs",
+    "workbench.memory",
+    "workbench.translation",
+    "workbench.feedback",
+    "workbench.drafting",
     "workbench.dashboard",
+    "workbench.demo",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("workbench.memory.glossary_urls")),
     path("", include("workbench.jobs.urls")),
     path("", include("workbench.translation.urls")),
-    path("", include("workbench.translation.draft_urls")),
+    path("", include("workbench.drafting.urls")),
     path("", include("workbench.feedback.export_urls")),
     path("", include("workbench.feedback.urls")),
     path("", include("workbench.dashboard.urls")),

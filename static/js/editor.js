@@ -11,7 +11,9 @@
   if (!editor) return;
   const help = document.getElementById("help");
   const notice = document.getElementById("editor-notice");
-  const canReview = ["reviewer", "manager"].includes(editor.dataset.role);
+  // What this person may do comes from the capability table, written into the page.
+  const canApprove = editor.dataset.canApprove === "true";
+  const canSendBack = editor.dataset.canSendBack === "true";
   const TOKEN = /\u27e6\/?\d{1,4}\u27e7/g;
   const STORAGE = "wb-draft:";
 
@@ -150,6 +152,8 @@
     textarea.className = "target-editor";
     textarea.lang = cell.lang;
     textarea.value = draft ? draft.text : saved;
+    // Approved text is protected (a reviewer reopens it from the panel), locked text too.
+    textarea.readOnly = row.dataset.status === "approved" || row.dataset.locked === "true";
     textarea.setAttribute("aria-label", "Translation of segment " + row.dataset.position);
     textarea.setAttribute("hx-post", segmentUrl(id, "qa/"));
     textarea.setAttribute("hx-trigger", "input changed delay:400ms, qa-refresh");
@@ -210,7 +214,7 @@
 
   // Saving ---------------------------------------------------------------------------
 
-  async function save(action, text, version) {
+  async function save(action, text, version, overrideReason) {
     const segment = active;
     if (!segment) return { ok: false };
     const body = {
@@ -219,6 +223,7 @@
       action,
       started_from: segment.startedFrom,
       seconds: Math.round((Date.now() - segment.activatedAt) / 1000),
+      override_reason: overrideReason || "",
     };
     keep(segment);
     const { response, html } = await post(segmentUrl(segment.id, "save/"), body);
@@ -234,6 +239,8 @@
     }
     if (response.status === 409) {
       showConflict(segment, html);
+    } else if (response.status === 422) {
+      showQABlocked(html);
     } else if (response.status === 400) {
       say(textOf(html), "error");
     } else if (response.status === 403) {
@@ -257,10 +264,10 @@
     if ((await save("save")).ok) await activate(rowOf(id));
   }
 
-  async function confirmAndMove(action) {
+  async function confirmAndMove(action, overrideReason) {
     if (!active) return;
     const id = active.id;
-    const result = await save(action);
+    const result = await save(action, undefined, undefined, overrideReason);
     if (!result.ok) return;
     const next = result.nextId && rowOf(result.nextId);
     if (next) {
@@ -277,6 +284,33 @@
       say("Every segment of the document is confirmed.");
     }
   }
+
+  // Blocking QA findings: fix the text, or confirm anyway with a reason -------------
+
+  function showQABlocked(html) {
+    notice.innerHTML = "";
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    notice.appendChild(template.content);
+    notice.className = "editor-notice error";
+    notice.hidden = false;
+    notice.querySelector("input[name=override_reason]").focus();
+  }
+
+  notice.addEventListener("submit", (event) => {
+    const form = event.target.closest("form.qa-override");
+    if (!form) return;
+    event.preventDefault();
+    const reason = form.elements.override_reason.value.trim();
+    if (!reason) return;
+    say("");
+    inTurn(() => confirmAndMove(form.dataset.action, reason));
+  });
+  notice.addEventListener("click", (event) => {
+    if (!event.target.closest("[data-qa-cancel]")) return;
+    say("");
+    if (active) active.textarea.focus();
+  });
 
   // Conflicts ------------------------------------------------------------------------
 
@@ -504,7 +538,7 @@
     if (key === "Escape" && active && event.target === active.textarea) return handle(() => active.textarea.blur());
     if (ctrl && key === "Enter" && !event.shiftKey && inPanelForm) return handle(() => inPanelForm.requestSubmit());
     if (ctrl && key === "Enter" && !event.shiftKey) return handle(() => inTurn(() => confirmAndMove("confirm")));
-    if (ctrl && key === "Enter" && event.shiftKey && canReview) return handle(() => inTurn(() => confirmAndMove("approve")));
+    if (ctrl && key === "Enter" && event.shiftKey && canApprove) return handle(() => inTurn(() => confirmAndMove("approve")));
     if ((ctrl || event.altKey) && !event.shiftKey && key === "ArrowDown") return handle(() => inTurn(() => move(1)));
     if ((ctrl || event.altKey) && !event.shiftKey && key === "ArrowUp") return handle(() => inTurn(() => move(-1)));
     if (ctrl && event.shiftKey && event.code === "KeyS") return handle(copySource);
@@ -513,7 +547,7 @@
     if (ctrl && event.shiftKey && event.code === "KeyA") return handle(() => inTurn(acceptFirstIssue));
     if (ctrl && event.shiftKey && event.code === "KeyM") return handle(() => inTurn(() => focusInPanel("#comment-text", "Choose a segment first.")));
     if (ctrl && event.shiftKey && event.code === "KeyE") return handle(() => inTurn(() => focusInPanel("#ask-instruction", "The agents cannot be asked here: no model endpoint is configured, or no segment is chosen.")));
-    if (ctrl && event.shiftKey && key === "Backspace" && canReview) return handle(() => inTurn(() => focusInPanel("#send-back-text", "Choose a segment first.")));
+    if (ctrl && event.shiftKey && key === "Backspace" && canSendBack) return handle(() => inTurn(() => focusInPanel("#send-back-text", "Only confirmed or approved segments can be sent back.")));
     if (ctrl && !event.shiftKey && event.code === "KeyG") return handle(() => document.getElementById("id_go").focus());
     if (ctrl && event.shiftKey && event.code === "KeyF") return handle(() => document.getElementById("id_q").focus());
     if (active && event.target === active.textarea && (key === "ArrowLeft" || key === "ArrowRight") && !event.shiftKey && !ctrl && !event.altKey) {
@@ -543,17 +577,24 @@
   });
   document.getElementById("help-open").addEventListener("click", toggleHelp);
 
-  // Panel forms that need the text being edited (accepting an issue) get it here.
+  // Panel forms that need the text being edited (accepting an issue) get it here, and
+  // bulk approval the rows on screen with the versions they show.
   document.body.addEventListener("htmx:configRequest", (event) => {
-    if (event.detail.elt.hasAttribute && event.detail.elt.hasAttribute("data-with-text") && active) {
+    const element = event.detail.elt;
+    if (element.hasAttribute && element.hasAttribute("data-with-text") && active) {
       event.detail.parameters.text = active.textarea.value;
+    }
+    if (element.id === "bulk-approve") {
+      event.detail.parameters.seen = allRows()
+        .map((row) => row.dataset.segment + ":" + row.dataset.version)
+        .join(",");
     }
   });
   // Accepting an issue applied its suggestion: the text changes like any other edit.
   document.body.addEventListener("apply-text", (event) => {
     if (active && String(event.detail.segment) === active.id) setText(event.detail.text, active.startedFrom);
   });
-  // A reviewer's send-back changed the row's status and version.
+  // A send-back or a reopening changed the row's status and version.
   document.body.addEventListener("segment-changed", async (event) => {
     const id = String(event.detail.segment);
     const wasActive = active && active.id === id;
@@ -587,7 +628,7 @@
   // Otherwise on the first segment waiting for this person, so the keyboard can start
   // at once: a reviewer's next confirmed segment, a translator's next unconfirmed one.
   function firstWaiting() {
-    const waiting = canReview ? ["translated"] : ["new", "drafted"];
+    const waiting = canApprove ? ["translated"] : ["new", "drafted", "rejected"];
     const rows = allRows();
     return rows.find((row) => waiting.includes(row.dataset.status)) || rows[0];
   }

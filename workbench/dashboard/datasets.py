@@ -14,6 +14,7 @@ STATUS_COLOURS = {
     "drafted": "#60a5fa",
     "translated": "#f59e0b",
     "approved": "#16a34a",
+    "rejected": "#dc2626",
 }
 PERSON_COLOURS = ["#1d4ed8", "#c2410c", "#7c3aed", "#0f766e", "#be185d", "#4d7c0f", "#0369a1"]
 

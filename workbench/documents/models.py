@@ -92,8 +92,11 @@ class Document(models.Model):
 
 class SegmentQuerySet(models.QuerySet):
     def machine_writable(self):
-        """Segments an agent or the TM may still write: nobody has touched them."""
-        return self.filter(status__in=Segment.MACHINE_WRITABLE).exclude(draft_origin=Segment.PERSON)
+        """Segments an agent or the TM may still write: new or drafted, not locked, and
+        no person has touched them (invariant 1)."""
+        return self.filter(status__in=Segment.MACHINE_WRITABLE, locked=False).exclude(
+            draft_origin=Segment.DraftOrigin.PERSON
+        )
 
     def with_status_counts(self):
         return self.aggregate(
@@ -102,11 +105,25 @@ class SegmentQuerySet(models.QuerySet):
 
 
 class Segment(models.Model):
+    """A sentence or paragraph of a document and its translation. Its target and status
+    change only through `documents.lifecycle`, which states the rules."""
+
     class Status(models.TextChoices):
         NEW = "new", "New"
         DRAFTED = "drafted", "Drafted"
         TRANSLATED = "translated", "Translated"
         APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Sent back"
+
+    class DraftOrigin(models.TextChoices):
+        """Where the current text came from."""
+
+        NONE = "", "Nothing yet"
+        TM = "tm", "Translation memory"
+        AGENT = "agent", "Agents"
+        PERSON = "person", "A person"  # saved without confirming: machines keep off it
+        PROPAGATION = "propagation", "Auto-propagation"
+        IMPORT = "import", "Imported file"
 
     class Kind(models.TextChoices):
         HEADING = "heading", "Heading"
@@ -116,8 +133,8 @@ class Segment(models.Model):
         FOOTNOTE = "footnote", "Footnote"
 
     MACHINE_WRITABLE = (Status.NEW, Status.DRAFTED)
-    # draft_origin of a segment a person saved without confirming: machines keep off it.
-    PERSON = "person"
+    # Waiting for a translator: nobody has confirmed it, or a reviewer sent it back.
+    TO_TRANSLATE = (Status.NEW, Status.DRAFTED, Status.REJECTED)
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="segments")
     position = models.PositiveIntegerField(help_text="1-based order in the document")
@@ -125,6 +142,8 @@ class Segment(models.Model):
     target = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     version = models.PositiveIntegerField(default=0)
+    # Locked in the file it came from (Trados, memoQ): read-only to people and machines.
+    locked = models.BooleanField(default=False)
     source_hash = models.CharField(max_length=40, db_index=True)
     word_count = models.PositiveIntegerField(default=0)
     char_count = models.PositiveIntegerField(default=0)
@@ -138,8 +157,10 @@ class Segment(models.Model):
     placeholders = models.JSONField(
         default=dict, blank=True, help_text="Protected inline codes: token -> original markup"
     )
-    # Where the current machine draft came from, and its TM match if it came from the TM.
-    draft_origin = models.CharField(max_length=12, blank=True)
+    draft_origin = models.CharField(
+        max_length=12, choices=DraftOrigin.choices, default=DraftOrigin.NONE, blank=True
+    )
+    # The TM match percentage when the text came from the TM.
     match_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -168,7 +189,106 @@ class Segment(models.Model):
 
     @property
     def machine_writable(self):
-        return self.status in self.MACHINE_WRITABLE and self.draft_origin != self.PERSON
+        return (
+            self.status in self.MACHINE_WRITABLE
+            and self.draft_origin != self.DraftOrigin.PERSON
+            and not self.locked
+        )
+
+
+class Revision(models.Model):
+    """One change of a segment's target or status: by a person, or by an agent, the TM,
+    auto-propagation or an imported file. Written only by `Revision.record`, which only
+    the lifecycle calls (invariant 3)."""
+
+    class Origin(models.TextChoices):
+        PERSON = "person", "Person"
+        AGENT = "agent", "Agent"
+        TM = "tm", "Translation memory"
+        IMPORT = "import", "Imported file"
+        PROPAGATION = "propagation", "Auto-propagation"
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="revisions")
+    origin = models.CharField(max_length=12, choices=Origin.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agent_role = models.CharField(max_length=20, blank=True)
+    model_name = models.CharField(max_length=100, blank=True)
+    prompt_version = models.CharField(max_length=40, blank=True)
+    old_target = models.TextField(blank=True)
+    new_target = models.TextField(blank=True)
+    old_status = models.CharField(max_length=10, blank=True)
+    new_status = models.CharField(max_length=10)
+    version = models.PositiveIntegerField(help_text="The segment's version after this change")
+    # Why, where a rule asks for a reason: sending back, reopening an approved segment,
+    # confirming or approving over blocking QA findings (which `overridden` lists).
+    reason = models.TextField(blank=True)
+    overridden = models.JSONField(default=list, blank=True)
+    # What a person started from, so a correction can become training data: the machine
+    # text (agent draft or revision, TM match) and where it came from, and how long the
+    # person worked on the segment before saving.
+    machine_text = models.TextField(blank=True)
+    machine_origin = models.JSONField(default=dict, blank=True)
+    seconds_spent = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        # The table keeps the name it had when revisions belonged to the translation
+        # app; the dashboard's tally triggers are on it.
+        db_table = "translation_revision"
+        ordering = ["segment", "created_at", "pk"]
+        indexes = [models.Index(fields=["segment", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.segment} v{self.version} ({self.origin})"
+
+    @classmethod
+    def record(cls, segment, *, old_target, old_status, origin, **details):
+        """The one constructor of a revision: the segment as it is now (its target,
+        status and version after the change), what it was before, and who and why.
+        Unsaved: the lifecycle saves revisions one by one or in bulk."""
+        return cls(
+            segment=segment,
+            origin=origin,
+            old_target=old_target,
+            new_target=segment.target,
+            old_status=old_status,
+            new_status=segment.status,
+            version=segment.version,
+            **details,
+        )
+
+    @property
+    def who(self):
+        if self.author_id:
+            return self.author.get_username()
+        if self.origin == self.Origin.AGENT:
+            return f"{self.agent_role} · {self.model_name} · {self.prompt_version}"
+        return self.get_origin_display()
+
+    @property
+    def changed_text(self):
+        return self.old_target != self.new_target
+
+    def machine_start(self):
+        """(text, origin) of the machine text behind this revision's target: a person's
+        revision carries forward what the person started from; a machine revision is
+        itself the start."""
+        if self.origin == self.Origin.PERSON:
+            return self.machine_text, self.machine_origin
+        if self.origin == self.Origin.AGENT:
+            origin = {
+                "kind": "agent",
+                "role": self.agent_role,
+                "model": self.model_name,
+                "prompt_version": self.prompt_version,
+            }
+        else:
+            origin = {"kind": self.origin}
+        if self.origin == self.Origin.TM and self.segment.match_percent is not None:
+            origin["percent"] = self.segment.match_percent
+        return self.new_target, origin
 
 
 class Assignment(models.Model):

@@ -13,9 +13,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from workbench.projects.languages import primary_language
-from workbench.translation.models import Revision
 
-from . import importers
+from . import importers, lifecycle
 from .importers.base import ImportRejected
 from .models import Document, Segment
 from .segmentation import count_words, split_segments
@@ -118,8 +117,7 @@ def import_document(project, *, data, filename, user=None, format=None, encoding
             document.save()
             for row in rows:
                 row.document = document
-            Segment.objects.bulk_create(rows, batch_size=2000)
-            _record_imported_targets(document)
+            lifecycle.record_import(Segment.objects.bulk_create(rows, batch_size=2000))
             document.status = Document.Status.READY
             document.save(update_fields=["status"])
     except BaseException:
@@ -145,7 +143,9 @@ def _segments_from_blocks(blocks, project):
                     position=len(rows) + 1,
                     source=piece,
                     target=target,
-                    status=block.target_status if target and block.target_status else "new",
+                    status=(block.target_status or Segment.Status.DRAFTED) if target else "new",
+                    draft_origin=Segment.DraftOrigin.IMPORT if target else "",
+                    locked=block.locked,
                     source_hash=Segment.hash_source(piece),
                     word_count=count_words(piece, language),
                     char_count=len(piece),
@@ -158,20 +158,3 @@ def _segments_from_blocks(blocks, project):
                 )
             )
     return rows
-
-
-def _record_imported_targets(document):
-    """Targets that came with a bilingual file are history too (invariant 3)."""
-    Revision.objects.bulk_create(
-        [
-            Revision(
-                segment=segment,
-                origin=Revision.Origin.IMPORT,
-                new_target=segment.target,
-                new_status=segment.status,
-                version=segment.version,
-            )
-            for segment in document.segments.exclude(target="")
-        ],
-        batch_size=2000,
-    )

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
     path("projects/<slug:slug>/upload/", views.upload, name="document_upload"),
     path(
         "projects/<slug:slug>/documents/<int:document_id>/",

@@ -2,22 +2,44 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from workbench.projects.access import MANAGER, get_project_for_user
+from workbench.projects.access import get_project_for_user
 
 from .access import get_document_for_user
 from .forms import AssignForm, DeadlineForm, UploadForm
 from .importers.base import ImportRejected
+from .models import Segment
 from .services import check_upload, import_document
 
 SEGMENTS_PER_PAGE = 200
 
 
 @login_required
+def project_detail(request, slug):
+    """The project's page: its documents with their progress by status."""
+    project, role = get_project_for_user(request, slug)
+    status_counts = {
+        status: Count("segments", filter=Q(segments__status=status))
+        for status in Segment.Status.values
+    }
+    documents = (
+        project.documents.annotate(segment_count=Count("segments"), **status_counts)
+        .prefetch_related("assignments__assignee")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "projects/project_detail.html",
+        {"project": project, "role": role, "documents": documents, "statuses": Segment.Status},
+    )
+
+
+@login_required
 def upload(request, slug):
-    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    project, _ = get_project_for_user(request, slug, action="document.upload")
     form = UploadForm(*([request.POST, request.FILES] if request.method == "POST" else []))
     results = []
     if form.is_bound and form.is_valid():
@@ -68,7 +90,7 @@ def document_detail(request, slug, document_id):
 @login_required
 def document_assign(request, slug, document_id):
     """The manager's page for who works on the document, on which segments, by when."""
-    document, _ = get_document_for_user(request, slug, document_id, roles=[MANAGER])
+    document, _ = get_document_for_user(request, slug, document_id, action="document.assign")
     post = request.POST if request.method == "POST" else None
     deadline = DeadlineForm(post if "deadline" in request.POST else None, instance=document)
     form = AssignForm(post if "assign" in request.POST else None, document=document)
@@ -105,7 +127,7 @@ def document_assign(request, slug, document_id):
 @login_required
 @require_POST
 def document_delete(request, slug, document_id):
-    document, _ = get_document_for_user(request, slug, document_id, roles=[MANAGER])
+    document, _ = get_document_for_user(request, slug, document_id, action="document.delete")
     title = document.title
     document.original_file.delete(save=False)
     document.delete()

@@ -1,6 +1,7 @@
-"""Recording corrections: called by the editor's confirm and approve services, inside
-their transaction, with the Revision each wrote. So a correction exists exactly when the
-confirmation or approval does.
+"""Recording corrections: the segment lifecycle's `revisions_recorded` signal brings
+every revision, inside the transaction that wrote it, so a correction exists exactly when
+the confirmation or approval does. A confirmed correction is a few-shot example at once
+(unreviewed); approval makes it reviewed, and sending the segment back withdraws it.
 
 A revision yields a correction when a person confirmed or approved text that started
 from machine text (an agent's draft or revision, a TM match, auto-propagation), whether
@@ -10,7 +11,8 @@ file, teaches the agents nothing about their own output and is left out.
 
 from django.db.models import Sum
 
-from workbench.translation.models import Annotation, Revision
+from workbench.documents.models import Revision, Segment
+from workbench.translation.models import Annotation
 
 from .candidates import consider_replacements
 from .effort import measure, replaced_terms
@@ -19,6 +21,16 @@ from .models import Correction, Replacement
 EVENT_FOR_STATUS = {"translated": Correction.Event.CONFIRM, "approved": Correction.Event.APPROVE}
 MACHINE_KINDS = {"agent", Correction.TM, Correction.PROPAGATION}
 DECIDED = (Annotation.Status.ACCEPTED, Annotation.Status.DISMISSED)
+
+
+def learn_from(revisions):
+    """Receiver of `documents.signals.revisions_recorded`."""
+    withdrawn = [r.segment_id for r in revisions if r.new_status == Segment.Status.REJECTED]
+    if withdrawn:
+        Correction.objects.filter(segment_id__in=withdrawn, is_current=True).update(
+            is_current=False
+        )
+    record_corrections([r for r in revisions if r.new_status in EVENT_FOR_STATUS])
 
 
 def record_correction(revision):

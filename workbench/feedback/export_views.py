@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from workbench.documents.models import Segment
-from workbench.projects.access import MANAGER, get_project_for_user
+from workbench.projects.access import get_project_for_user
 
 from .exports import FORMATS
 from .models import Export
@@ -20,7 +20,7 @@ STOP_POLLING = 286
 
 def get_export_for_user(request, slug, export_id):
     """Return the export; 404 for outsiders, 403 for members who are not managers."""
-    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    project, _ = get_project_for_user(request, slug, action="export.create")
     return get_object_or_404(project.exports.select_related("project", "job"), pk=export_id)
 
 
@@ -62,7 +62,7 @@ class ExportForm(forms.Form):
 
 @login_required
 def export_page(request, slug):
-    project, role = get_project_for_user(request, slug, roles=[MANAGER])
+    project, role = get_project_for_user(request, slug, action="export.create")
     form = ExportForm(project, request.POST or None)
     if request.method == "POST" and form.is_valid():
         Export.start(project, request.user, **form.cleaned_data)

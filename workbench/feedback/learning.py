@@ -1,5 +1,6 @@
-"""What the agents are given from people's work: the approved corrections most like the
-segments they are about to draft, and the project's lessons."""
+"""What the agents are given from people's work: the corrections most like the segments
+they are about to draft (a reviewer's approved ones first, then translators' confirmed
+ones, marked unreviewed), and the project's lessons."""
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Q
@@ -19,8 +20,9 @@ MAX_LESSONS = 30
 
 
 def similar_corrections(project, sources, limit=3):
-    """FewShotExamples of the project's approved corrections (text a reviewer signed off
-    that differs from the machine's) whose sources are most like `sources`."""
+    """FewShotExamples of the project's current corrections (text a person confirmed or
+    a reviewer approved that differs from the machine's) whose sources are most like
+    `sources`; among equally alike ones, approved corrections first."""
     sources = [source for source in sources if source.strip()][:MAX_SOURCES]
     if not sources or limit <= 0:
         return []
@@ -29,13 +31,19 @@ def similar_corrections(project, sources, limit=3):
         similar |= Q(source__trigram_similar=source)
     similarity = [TrigramSimilarity("source", source) for source in sources]
     candidates = (
-        Correction.objects.approved()
+        Correction.objects.current()
         .filter(similar, project=project, edit_distance__gt=0)
         .annotate(similarity=Greatest(*similarity) if len(similarity) > 1 else similarity[0])
         .order_by("-similarity", "-created_at")
-        .only("source", "machine_text", "final_text")[: limit * CANDIDATES_PER_EXAMPLE]
+        .only("source", "machine_text", "final_text", "event")[: limit * CANDIDATES_PER_EXAMPLE]
     )
-    ranked = sorted(candidates, key=lambda correction: -_likeness(correction.source, sources))
+    ranked = sorted(
+        candidates,
+        key=lambda correction: (
+            -_likeness(correction.source, sources),
+            correction.event != Correction.Event.APPROVE,
+        ),
+    )
     examples, seen = [], set()
     for correction in ranked:
         key = (correction.source, correction.final_text)
@@ -47,6 +55,7 @@ def similar_corrections(project, sources, limit=3):
                 source=correction.source,
                 machine_text=correction.machine_text,
                 human_text=correction.final_text,
+                reviewed=correction.event == Correction.Event.APPROVE,
             )
         )
         if len(examples) == limit:

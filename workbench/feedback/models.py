@@ -159,7 +159,7 @@ class Correction(models.Model):
         "documents.Segment", on_delete=models.CASCADE, related_name="corrections"
     )
     revision = models.ForeignKey(
-        "translation.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
+        "documents.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     event = models.CharField(max_length=8, choices=Event.choices)
     source = models.TextField()

@@ -9,9 +9,10 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from workbench.projects.access import MANAGER, get_project_for_user
+from workbench.projects.access import get_project_for_user
+from workbench.projects.capabilities import can
 
-from .access import LESSON_WRITERS, get_candidate_for_user, get_lesson_for_user
+from .access import get_candidate_for_user, get_lesson_for_user
 from .forms import CandidateAcceptForm, CorrectionFilterForm, LessonForm
 from .models import CandidateRefused, Correction, GlossaryCandidate, Lesson
 
@@ -22,7 +23,7 @@ DECIDED_SHOWN = 20
 
 @login_required
 def corrections(request, slug):
-    project, role = get_project_for_user(request, slug, roles=[MANAGER])
+    project, role = get_project_for_user(request, slug, action="feedback.view")
     current = project.corrections.current()
     form = CorrectionFilterForm(current, request.GET or None)
     chosen = form.filter(current).select_related("author", "segment__document")
@@ -34,7 +35,7 @@ def corrections(request, slug):
 
 @login_required
 def glossary_candidates(request, slug):
-    project, role = get_project_for_user(request, slug, roles=[MANAGER])
+    project, role = get_project_for_user(request, slug, action="feedback.view")
     evidence = Correction.objects.select_related("segment__document").order_by("-created_at")
     waiting = project.glossary_candidates.filter(
         status=GlossaryCandidate.Status.OPEN
@@ -96,7 +97,7 @@ def candidate_reject(request, slug, candidate_id):
 @login_required
 def lessons(request, slug):
     project, role = get_project_for_user(request, slug)
-    can_write = role in LESSON_WRITERS
+    can_write = can(role, "lesson.write")
     form = LessonForm(request.POST or None, instance=Lesson(project=project, author=request.user))
     if request.method == "POST" and not can_write:
         raise PermissionDenied("Only reviewers and managers write lessons.")

@@ -29,11 +29,12 @@ class Job(models.Model):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
+        PARTIAL = "partial", "Partly done"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
-    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
-    RETRYABLE = (Status.FAILED, Status.CANCELLED)
+    FINISHED = (Status.SUCCEEDED, Status.PARTIAL, Status.FAILED, Status.CANCELLED)
+    RETRYABLE = (Status.PARTIAL, Status.FAILED, Status.CANCELLED)
 
     kind = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -144,6 +145,9 @@ class Job(models.Model):
     def fail(self, error):
         self._finish_as_owner(self.Status.FAILED, error=error)
 
+    def end_partial(self, error):
+        self._finish_as_owner(self.Status.PARTIAL, error=error)
+
     def stop_cancelled(self):
         self._finish_as_owner(self.Status.CANCELLED)
 
@@ -188,6 +192,15 @@ class Job(models.Model):
         """Add to the result counters, e.g. job.tally(drafted=5, calls=1)."""
         for name, count in counts.items():
             self.result[name] = self.result.get(name, 0) + count
+        self._store_result()
+
+    def record_counts(self, **counts):
+        """Set result counters outright, where the handler knows the totals (what became
+        of each item, over every run of the job)."""
+        self.result.update(counts)
+        self._store_result()
+
+    def _store_result(self):
         if not self._owned().update(result=self.result):
             raise JobTakenOver(f"Job {self.pk} was taken over by another worker.")
 

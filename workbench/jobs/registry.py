@@ -24,8 +24,10 @@ The rules a handler lives by:
 - `job.heartbeat()` checks in without progress. The runner also keeps the heartbeat fresh
   from a background thread, so a long model call does not look like a dead worker.
 - `job.tally(**counts)` adds to the job's result counters (drafted, flagged, calls...).
-- Raise `JobFailed("what happened and what to do")` for a failure a person should read;
-  any other exception fails the job with a generic message and is logged.
+- Raise `JobFailed("what happened and what to do")` for a failure a person should read,
+  and `JobPartial("...")` when some items got done and others not: a job ends
+  `succeeded` only when everything it was asked to do was done. Any other exception
+  fails the job with a generic message and is logged.
 - `job.params`, `job.project`, `job.document` and `job.created_by` say what to work on.
 """
 
@@ -48,6 +50,11 @@ class JobTakenOver(JobCancelled):
 
 class JobFailed(Exception):
     """A failure whose message a person reads on the jobs page."""
+
+
+class JobPartial(Exception):
+    """The job did some of its items but not all; the message says which and what to do.
+    Retrying the job works on what is left."""
 
 
 class UnknownJobKind(LookupError):

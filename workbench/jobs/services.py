@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from . import conf
 from .models import Job
-from .registry import JobCancelled, JobFailed, JobTakenOver, UnknownJobKind, handler_for
+from .registry import (
+    JobCancelled,
+    JobFailed,
+    JobPartial,
+    JobTakenOver,
+    UnknownJobKind,
+    handler_for,
+)
 from .transports import signal
 
 logger = logging.getLogger(__name__)
@@ -62,6 +69,8 @@ def _run_handler(job):
         raise
     except JobCancelled:
         job.stop_cancelled()
+    except JobPartial as exc:
+        job.end_partial(str(exc)[:MAX_ERROR_CHARS])
     except (JobFailed, UnknownJobKind) as exc:
         job.fail(str(exc)[:MAX_ERROR_CHARS])
     except Exception as exc:

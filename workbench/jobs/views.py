@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from workbench.projects.access import MANAGER, get_project_for_user
+from workbench.projects.access import get_project_for_user
 
 from .access import get_job_for_user
 from .models import JobStateError
@@ -31,14 +31,14 @@ def job_progress(request, slug, job_id):
 @login_required
 @require_POST
 def job_cancel(request, slug, job_id):
-    job, role = get_job_for_user(request, slug, job_id, roles=[MANAGER])
+    job, role = get_job_for_user(request, slug, job_id, action="job.manage")
     return _act(request, job, role, cancel_job, "Cancelling the job.")
 
 
 @login_required
 @require_POST
 def job_retry(request, slug, job_id):
-    job, role = get_job_for_user(request, slug, job_id, roles=[MANAGER])
+    job, role = get_job_for_user(request, slug, job_id, action="job.manage")
     return _act(
         request, job, role, retry_job, "The job is queued again; it will work on what is left."
     )

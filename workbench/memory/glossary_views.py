@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workbench.documents.importers.base import ImportRejected
-from workbench.projects.access import MANAGER, get_project_for_user
+from workbench.projects.access import get_project_for_user
 
 from .glossary import highlight, recognise_terms
 from .glossary_forms import GlossaryImportForm, TermForm
@@ -21,9 +21,9 @@ EXPORTS = {
 }
 
 
-def _get_term_for_user(request, slug, term_id, roles=None):
+def _get_term_for_user(request, slug, term_id, action=None):
     """Return (term, project, role); 404 unless the user is a member of its project."""
-    project, role = get_project_for_user(request, slug, roles=roles)
+    project, role = get_project_for_user(request, slug, action=action)
     return get_object_or_404(project.terms, pk=term_id), project, role
 
 
@@ -39,7 +39,7 @@ def glossary(request, slug):
 
 @login_required
 def term_add(request, slug):
-    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    project, _ = get_project_for_user(request, slug, action="glossary.manage")
     form = TermForm(request.POST or None, instance=Term(project=project, created_by=request.user))
     if request.method == "POST" and form.is_valid():
         term = form.save()
@@ -50,7 +50,7 @@ def term_add(request, slug):
 
 @login_required
 def term_edit(request, slug, term_id):
-    term, project, _ = _get_term_for_user(request, slug, term_id, roles=[MANAGER])
+    term, project, _ = _get_term_for_user(request, slug, term_id, action="glossary.manage")
     form = TermForm(request.POST or None, instance=term)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -63,7 +63,7 @@ def term_edit(request, slug, term_id):
 @login_required
 @require_POST
 def term_delete(request, slug, term_id):
-    term, _, _ = _get_term_for_user(request, slug, term_id, roles=[MANAGER])
+    term, _, _ = _get_term_for_user(request, slug, term_id, action="glossary.manage")
     term.delete()
     messages.success(request, f"“{term.source_term}” → “{term.target_term}” deleted.")
     return redirect("glossary", slug=slug)
@@ -71,7 +71,7 @@ def term_delete(request, slug, term_id):
 
 @login_required
 def glossary_import(request, slug):
-    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    project, _ = get_project_for_user(request, slug, action="glossary.manage")
     form = GlossaryImportForm(request.POST or None, request.FILES or None)
     rejected = None
     if request.method == "POST" and form.is_valid():
@@ -96,7 +96,7 @@ def glossary_import(request, slug):
 @login_required
 @require_GET
 def glossary_export(request, slug, file_format):
-    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    project, _ = get_project_for_user(request, slug, action="glossary.manage")
     if file_format not in EXPORTS:
         raise Http404("The glossary can be exported as tbx or csv.")
     export, content_type, extension = EXPORTS[file_format]

@@ -176,6 +176,7 @@ def _candidates(text, memory_ids, threshold):
     )
     return (
         TranslationUnit.objects.filter(pk__in=[pk for _, _, pk in scored])
+        .exclude(quality=TranslationUnit.Quality.WITHDRAWN)
         .select_related("memory", "created_by")
         .defer("source_words")
     )

@@ -1,12 +1,11 @@
 """What the rest of the workbench asks of the translation memory: the project's own
-memory, remembering approved segments, and pre-translating a document from the TM."""
+memory, following the review of segments (approved text in, sent-back text out), and
+pre-translating a document from the TM."""
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
+from workbench.documents import lifecycle
 from workbench.documents.models import Segment
-from workbench.translation.models import Revision
 
 from .lookup import lookup, neighbour_hashes
 from .models import TranslationMemory, TranslationUnit
@@ -73,28 +72,39 @@ def remember_segment(segment, user=None):
     return unit
 
 
-def update_remembered_segment(segment, user=None):
-    """After any change to a segment's target: if it was remembered, its unit follows the
-    change; a segment never remembered stays out of the memory."""
-    memory = TranslationMemory.objects.filter(owner=segment.document.project).first()
-    if memory is None or not memory.units.filter(segment=segment).exists():
-        return None
-    return remember_segment(segment, user)
+def follow_review(revisions):
+    """Receiver of `documents.signals.revisions_recorded`: what is approved in the TM is
+    what is approved in the documents (invariant 7). An approval puts the segment's text
+    in the project memory; sending an approved segment back withdraws its unit, and
+    reopening it demotes the unit to unreviewed until it is approved again."""
+    approved = Segment.Status.APPROVED
+    for revision in revisions:
+        if revision.new_status == approved and revision.old_status != approved:
+            remember_segment(revision.segment, revision.author)
+        elif revision.old_status == approved and revision.new_status != approved:
+            quality = (
+                TranslationUnit.Quality.WITHDRAWN
+                if revision.new_status == Segment.Status.REJECTED
+                else TranslationUnit.Quality.TRANSLATED
+            )
+            TranslationUnit.objects.filter(segment_id=revision.segment_id).update(quality=quality)
 
 
-def pretranslate_document(document, threshold=None, progress=None):
-    """Fill the document's `new` segments from their best TM match at or above
-    `threshold` (the project's by default). Returns how many segments were filled.
+def pretranslate_document(document, threshold=None, progress=None, segments=None):
+    """Fill the document's `new` segments (of `segments`, a queryset of them, if given)
+    from their best TM match at or above `threshold` (the project's by default). Returns
+    how many segments were filled.
 
-    Each write is a compare-and-set on (status "new", version), so a segment a person
-    has touched since it was read is left alone, and a second run changes nothing.
-    `progress(done, total)` is called as segments are looked up.
+    Each write is the lifecycle's compare-and-set on (status "new", version), so a
+    segment anyone has written since it was read is left alone, and a second run changes
+    nothing. `progress(done, total)` is called as segments are looked up.
     """
     project = document.project
     threshold = project.tm_threshold if threshold is None else threshold
     hashes = dict(document.segments.values_list("position", "source_hash"))
+    scope = document.segments.all() if segments is None else segments
     waiting = list(
-        document.segments.filter(status=Segment.Status.NEW)
+        scope.filter(status=Segment.Status.NEW)
         .order_by("position")
         .only("pk", "position", "source", "target", "version", "document_id")
     )
@@ -102,33 +112,13 @@ def pretranslate_document(document, threshold=None, progress=None):
     for done, segment in enumerate(waiting, start=1):
         context = (hashes.get(segment.position - 1, ""), hashes.get(segment.position + 1, ""))
         matches = lookup(segment, project, limit=1, threshold=threshold, context=context)
-        if matches and _draft_from_match(segment, matches[0]):
+        if matches and lifecycle.draft_from_tm(
+            segment,
+            text=matches[0].target,
+            percent=matches[0].percent,
+            base_version=segment.version,
+        ):
             filled += 1
         if progress:
             progress(done, len(waiting))
     return filled
-
-
-def _draft_from_match(segment, match):
-    with transaction.atomic():
-        changed = Segment.objects.filter(
-            pk=segment.pk, status=Segment.Status.NEW, version=segment.version
-        ).update(
-            target=match.target,
-            status=Segment.Status.DRAFTED,
-            draft_origin="tm",
-            match_percent=match.percent,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-        if changed:
-            Revision.objects.create(
-                segment=segment,
-                origin=Revision.Origin.TM,
-                old_target=segment.target,
-                new_target=match.target,
-                old_status=Segment.Status.NEW,
-                new_status=Segment.Status.DRAFTED,
-                version=segment.version + 1,
-            )
-    return bool(changed)

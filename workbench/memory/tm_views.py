@@ -10,7 +10,7 @@ from workbench.documents.access import get_document_for_user
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.services import check_upload
 from workbench.jobs.services import enqueue
-from workbench.projects.access import MANAGER, get_project_for_user
+from workbench.projects.access import get_project_for_user
 
 from .lookup import concordance, contains_pattern, lookup, memories_of
 from .services import project_memory
@@ -20,9 +20,9 @@ from .tm_io import export_tmx, import_memory_file
 UNITS_PER_PAGE = 50
 
 
-def _get_unit_for_user(request, slug, unit_id, roles=None):
+def _get_unit_for_user(request, slug, unit_id, action=None):
     """Return (unit, project); units of the project's own memory only, members only."""
-    project, _ = get_project_for_user(request, slug, roles=roles)
+    project, _ = get_project_for_user(request, slug, action=action)
     return get_object_or_404(project_memory(project).units, pk=unit_id), project
 
 
@@ -51,7 +51,7 @@ def unit_list(request, slug):
 
 @login_required
 def unit_add(request, slug):
-    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    project, _ = get_project_for_user(request, slug, action="memory.manage")
     memory = project_memory(project)
     unit = memory.units.model(
         memory=memory,
@@ -66,7 +66,7 @@ def unit_add(request, slug):
 
 @login_required
 def unit_edit(request, slug, unit_id):
-    unit, project = _get_unit_for_user(request, slug, unit_id, roles=[MANAGER])
+    unit, project = _get_unit_for_user(request, slug, unit_id, action="memory.manage")
     return _unit_form(request, project, unit, "Unit saved.")
 
 
@@ -84,7 +84,7 @@ def _unit_form(request, project, unit, done_message):
 @login_required
 @require_POST
 def unit_delete(request, slug, unit_id):
-    unit, project = _get_unit_for_user(request, slug, unit_id, roles=[MANAGER])
+    unit, project = _get_unit_for_user(request, slug, unit_id, action="memory.manage")
     unit.delete()
     messages.success(request, "Unit deleted from the memory.")
     return redirect("tm_units", slug=project.slug)
@@ -92,7 +92,7 @@ def unit_delete(request, slug, unit_id):
 
 @login_required
 def memory_import(request, slug):
-    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    project, _ = get_project_for_user(request, slug, action="memory.manage")
     memory = project_memory(project)
     form = MemoryImportForm(request.POST or None, request.FILES or None)
     rejected = None
@@ -124,7 +124,7 @@ def memory_import(request, slug):
 @login_required
 @require_GET
 def memory_export(request, slug):
-    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    project, _ = get_project_for_user(request, slug, action="memory.manage")
     response = StreamingHttpResponse(
         export_tmx(project_memory(project)), content_type="application/x-tmx+xml; charset=utf-8"
     )
@@ -148,7 +148,7 @@ def concordance_search(request, slug):
 
 @login_required
 def pretranslate(request, slug, document_id):
-    document, _ = get_document_for_user(request, slug, document_id, roles=[MANAGER])
+    document, _ = get_document_for_user(request, slug, document_id, action="memory.manage")
     project = document.project
     form = PretranslateForm(request.POST or None, initial={"threshold": project.tm_threshold})
     job = None

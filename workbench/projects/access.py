@@ -1,17 +1,14 @@
 """The one way a view reaches a project: members only, everyone else gets 404."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from .capabilities import check_can
 from .models import Membership, Project
 
-MANAGER = Membership.Role.MANAGER
-TRANSLATOR = Membership.Role.TRANSLATOR
-REVIEWER = Membership.Role.REVIEWER
 
-
-def get_project_for_user(request, slug, roles=None):
-    """Return (project, role) for a member; 404 for outsiders, 403 for the wrong role."""
+def get_project_for_user(request, slug, action=None):
+    """Return (project, role) for a member; 404 for outsiders, 403 when the member's role
+    may not do `action` (see capabilities.py)."""
     membership = (
         Membership.objects.select_related("project")
         .filter(project__slug=slug, user_id=request.user.pk)
@@ -19,8 +16,8 @@ def get_project_for_user(request, slug, roles=None):
     )
     if membership is None:
         raise Http404("No such project.")
-    if roles and membership.role not in roles:
-        raise PermissionDenied("Your role in this project does not allow this.")
+    if action:
+        check_can(membership.role, action)
     return membership.project, membership.role
 
 

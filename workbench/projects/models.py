@@ -5,7 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
+from . import capabilities
 from .languages import normalise_language
+
+
+def default_blocking_severities():
+    return ["major", "critical"]
 
 
 class Project(models.Model):
@@ -23,6 +28,17 @@ class Project(models.Model):
     description = models.TextField(blank=True)
     tm_threshold = models.PositiveSmallIntegerField(
         default=75, help_text="Lowest TM match percentage shown and used for pre-translation"
+    )
+    tm_draft_threshold = models.PositiveSmallIntegerField(
+        default=100,
+        help_text="Drafting with the agents fills segments from TM matches at or above this "
+        "(101 is in context) first and does not send them to the Translator",
+    )
+    qa_blocking_severities = models.JSONField(
+        default=default_blocking_severities,
+        blank=True,
+        help_text="QA findings of these severities stop confirm and approve unless "
+        "overridden with a reason",
     )
     agent_models = models.JSONField(
         default=dict,
@@ -79,9 +95,9 @@ class Project(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        MANAGER = "manager", "Project manager"
-        TRANSLATOR = "translator", "Translator"
-        REVIEWER = "reviewer", "Reviewer"
+        MANAGER = capabilities.MANAGER, "Project manager"
+        TRANSLATOR = capabilities.TRANSLATOR, "Translator"
+        REVIEWER = capabilities.REVIEWER, "Reviewer"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -96,6 +112,10 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.project}"
+
+    def can(self, action):
+        """Whether this member may do `action` (the capability table)."""
+        return capabilities.can(self.role, action)
 
 
 class Notification(models.Model):

@@ -5,7 +5,6 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/new/", views.project_create, name="project_create"),
-    path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
     path("projects/<slug:slug>/members/", views.members, name="project_members"),
     path(
         "projects/<slug:slug>/members/<int:membership_id>/remove/",

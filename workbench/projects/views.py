@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from workbench.documents.models import Segment
-
-from .access import MANAGER, get_project_for_user, projects_of
+from .access import get_project_for_user, projects_of
+from .capabilities import MANAGER
 from .forms import MemberForm, ProjectForm
 from .models import Membership
 
@@ -22,25 +21,6 @@ def home(request):
     )
     context = {"projects": projects, "assigned": assigned, "today": timezone.localdate()}
     return render(request, "projects/home.html", context)
-
-
-@login_required
-def project_detail(request, slug):
-    project, role = get_project_for_user(request, slug)
-    status_counts = {
-        status: Count("segments", filter=Q(segments__status=status))
-        for status in Segment.Status.values
-    }
-    documents = (
-        project.documents.annotate(segment_count=Count("segments"), **status_counts)
-        .prefetch_related("assignments__assignee")
-        .order_by("-created_at")
-    )
-    return render(
-        request,
-        "projects/project_detail.html",
-        {"project": project, "role": role, "documents": documents, "statuses": Segment.Status},
-    )
 
 
 @login_required
@@ -62,7 +42,7 @@ def members(request, slug):
     project, role = get_project_for_user(request, slug)
     form = MemberForm(request.POST or None)
     if request.method == "POST":
-        get_project_for_user(request, slug, roles=[MANAGER])
+        get_project_for_user(request, slug, action="project.manage")
         if form.is_valid():
             Membership.objects.update_or_create(
                 project=project,
@@ -82,7 +62,7 @@ def members(request, slug):
 @login_required
 @require_POST
 def member_remove(request, slug, membership_id):
-    project, _ = get_project_for_user(request, slug, roles=[MANAGER])
+    project, _ = get_project_for_user(request, slug, action="project.manage")
     membership = get_object_or_404(project.memberships, pk=membership_id)
     if membership.user_id == request.user.pk:
         messages.error(request, "You cannot remove yourself; ask another manager.")

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from workbench.documents.models import Segment
+from workbench.documents.models import Revision, Segment
 
 from .models import Annotation, Comment
 
@@ -15,6 +15,7 @@ class SegmentFilter(forms.Form):
     )
     issues = forms.BooleanField(required=False, label="Open issues")
     comments = forms.BooleanField(required=False, label="Unresolved comments")
+    overridden = forms.BooleanField(required=False, label="QA overridden")
     mine = forms.BooleanField(required=False, label="Assigned to me")
     since = forms.DateField(
         required=False, label="Changed since", widget=forms.DateInput(attrs={"type": "date"})
@@ -48,6 +49,15 @@ class SegmentFilter(forms.Form):
             segments = segments.filter(
                 Exists(Comment.objects.filter(segment=OuterRef("pk"), resolved=False))
             )
+        if data.get("overridden"):
+            # Its text as it stands was confirmed or approved over blocking QA findings.
+            segments = segments.filter(
+                Exists(
+                    Revision.objects.filter(
+                        segment=OuterRef("pk"), new_target=OuterRef("target")
+                    ).exclude(overridden=[])
+                )
+            )
         if data.get("mine"):
             segments = segments.filter(pk__in=document.segments_assigned_to(user).values("pk"))
         if data.get("since"):
@@ -62,7 +72,7 @@ class SegmentFilter(forms.Form):
     def is_filtered(self):
         return any(
             self.cleaned_data.get(name)
-            for name in ("status", "issues", "comments", "mine", "since", "q")
+            for name in ("status", "issues", "comments", "overridden", "mine", "since", "q")
         )
 
 
@@ -81,3 +91,14 @@ def with_row_facts(segments):
 def _count(related):
     counted = related.order_by().values("segment").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def seen_versions(value):
+    """{segment id: version} from the grid's "id:version,id:version" of the rows on
+    screen; anything malformed is left out."""
+    seen = {}
+    for pair in value.split(","):
+        pk, _, version = pair.partition(":")
+        if pk.strip().isdigit() and version.strip().isdigit():
+            seen[int(pk)] = int(version)
+    return seen

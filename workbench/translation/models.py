@@ -5,72 +5,6 @@ from django.utils import timezone
 from workbench.documents.models import Segment
 
 
-class Revision(models.Model):
-    """One change of a segment's target: by a person, or by an agent or the TM."""
-
-    class Origin(models.TextChoices):
-        PERSON = "person", "Person"
-        AGENT = "agent", "Agent"
-        TM = "tm", "Translation memory"
-        IMPORT = "import", "Imported file"
-        PROPAGATION = "propagation", "Auto-propagation"
-
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="revisions")
-    origin = models.CharField(max_length=12, choices=Origin.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    agent_role = models.CharField(max_length=20, blank=True)
-    model_name = models.CharField(max_length=100, blank=True)
-    prompt_version = models.CharField(max_length=40, blank=True)
-    old_target = models.TextField(blank=True)
-    new_target = models.TextField(blank=True)
-    old_status = models.CharField(max_length=10, blank=True)
-    new_status = models.CharField(max_length=10)
-    version = models.PositiveIntegerField(help_text="The segment's version after this change")
-    # What a person started from, so a correction can become training data: the machine
-    # text (agent draft or revision, TM match) and where it came from, and how long the
-    # person worked on the segment before saving.
-    machine_text = models.TextField(blank=True)
-    machine_origin = models.JSONField(default=dict, blank=True)
-    seconds_spent = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["segment", "created_at", "pk"]
-        indexes = [models.Index(fields=["segment", "-created_at"])]
-
-    def __str__(self):
-        return f"{self.segment} v{self.version} ({self.origin})"
-
-    @property
-    def who(self):
-        if self.author_id:
-            return self.author.get_username()
-        if self.origin == self.Origin.AGENT:
-            return f"{self.agent_role} · {self.model_name} · {self.prompt_version}"
-        return self.get_origin_display()
-
-    def machine_start(self):
-        """(text, origin) of the machine text behind this revision's target: a person's
-        revision carries forward what the person started from; a machine revision is
-        itself the start."""
-        if self.origin == self.Origin.PERSON:
-            return self.machine_text, self.machine_origin
-        if self.origin == self.Origin.AGENT:
-            origin = {
-                "kind": "agent",
-                "role": self.agent_role,
-                "model": self.model_name,
-                "prompt_version": self.prompt_version,
-            }
-        else:
-            origin = {"kind": self.origin}
-        if self.origin == self.Origin.TM and self.segment.match_percent is not None:
-            origin["percent"] = self.segment.match_percent
-        return self.new_target, origin
-
-
 class Suggestion(models.Model):
     """Machine text offered for a segment: the Translator's draft, the Proofreader's
     revision, a result that arrived after a person touched the segment, or the answer to
@@ -130,6 +64,7 @@ class Annotation(models.Model):
         NUMBER_DATE = "number_date", "Number or date"
         STYLE = "style", "Style"
         FLUENCY = "fluency", "Fluency"
+        TAGS = "tags", "Tags"
 
     class Severity(models.TextChoices):
         MINOR = "minor", "Minor"
@@ -144,12 +79,17 @@ class Annotation(models.Model):
         OPEN = "open", "Open"
         ACCEPTED = "accepted", "Accepted"
         DISMISSED = "dismissed", "Dismissed"
+        # The text it was raised on has changed so that it no longer applies.
+        OUTDATED = "outdated", "Outdated"
+
+    BLOCKING = (Severity.MAJOR, Severity.CRITICAL)
 
     segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="annotations")
     source = models.CharField(max_length=10, choices=Source.choices)
     category = models.CharField(max_length=12, choices=Category.choices)
     severity = models.CharField(max_length=8, choices=Severity.choices)
     span = models.TextField(blank=True, help_text="The words of the target it concerns")
+    target_text = models.TextField(blank=True, help_text="The target it was raised on")
     suggestion = models.TextField(blank=True)
     explanation = models.TextField(blank=True)
     round = models.PositiveSmallIntegerField(default=0)

@@ -33,6 +33,14 @@ class QAWarning:
         return CATEGORY_LABELS.get(self.category, self.category.replace("_", " ").capitalize())
 
 
+def blocking_findings(segment, text, project):
+    """The findings of `text` whose severity the project lets stop confirm and approve."""
+    blocking = set(project.qa_blocking_severities)
+    return [
+        warning for warning in qa_warnings(segment, text, project) if warning.severity in blocking
+    ]
+
+
 def qa_warnings(segment, text, project):
     """What the deterministic checks find wrong with `text` as the translation of
     `segment`, tags first, then the other checks in their stable order."""

@@ -13,6 +13,7 @@ urlpatterns = [
     path(SEGMENT + "save/", views.segment_save, name="segment_save"),
     path(SEGMENT + "qa/", views.segment_qa, name="segment_qa"),
     path(SEGMENT + "send-back/", views.segment_send_back, name="segment_send_back"),
+    path(SEGMENT + "reopen/", views.segment_reopen, name="segment_reopen"),
     path(SEGMENT + "ask/", views.segment_ask_revision, name="segment_ask_revision"),
     path(SEGMENT + "comments/", views.comment_add, name="comment_add"),
     path(

@@ -9,25 +9,28 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from workbench.documents.access import get_document_for_user
+from workbench.documents.lifecycle import clean_target
 from workbench.memory.glossary import highlight, recognise_terms
 from workbench.memory.lookup import diff, lookup
 from workbench.projects.languages import is_cjk
 
 from .access import get_segment_for_user
-from .forms import SegmentFilter, with_row_facts
+from .forms import SegmentFilter, seen_versions, with_row_facts
+from .issues import unlisted
+from .models import Annotation
 from .qa import QAWarning, qa_warnings
 from .services import (
     APPROVE,
-    REVIEWERS,
     SAVE,
     EditRefused,
+    QABlocked,
     StaleVersion,
-    check_target_text,
     do_accept_annotation,
     do_add_comment,
     do_ask_revision,
     do_bulk_approve,
     do_dismiss_annotation,
+    do_reopen,
     do_resolve_comment,
     do_restore,
     do_save_target,
@@ -67,7 +70,6 @@ def editor(request, slug, document_id):
         "more_url": _more_url(request, rows[ROWS_PER_PAGE - 1])
         if len(rows) > ROWS_PER_PAGE
         else "",
-        "can_review": role in REVIEWERS,
     }
     if request.htmx and after is not None:
         return render(request, "translation/_rows.html", context)
@@ -108,7 +110,7 @@ def _rows_response(request, segment_ids, document, role, status=200):
 @require_POST
 def segment_save(request, slug, document_id, segment_id):
     """Save, confirm or approve. 200 with the changed rows; 409 with the conflict; 400
-    with what to fix."""
+    with what to fix (422 when blocking QA findings need a reason to override)."""
     segment, role = get_segment_for_user(request, slug, document_id, segment_id)
     text = request.POST.get("text", "")
     action = request.POST.get("action", SAVE)
@@ -125,9 +127,17 @@ def segment_save(request, slug, document_id, segment_id):
             action=action,
             started_from=request.POST.get("started_from", ""),
             seconds_spent=request.POST.get("seconds"),
+            override_reason=request.POST.get("override_reason", ""),
         )
     except StaleVersion as stale:
         return _conflict(request, stale.segment, text)
+    except QABlocked as blocked:
+        return render(
+            request,
+            "translation/_qa_blocked.html",
+            {"message": str(blocked), "findings": blocked.findings, "action": action},
+            status=422,
+        )
     except EditRefused as refused:
         return _refused(request, str(refused))
     response = _rows_response(
@@ -195,10 +205,13 @@ def _panel(request, segment, role, *, notice="", error="", status=200, applied_t
         "document": segment.document,
         "segment": segment,
         "role": role,
-        "can_review": role in REVIEWERS,
         "suggestions": _numbered_suggestions(segment, project, cjk),
-        "annotations": segment.annotations.select_related("resolved_by"),
-        "warnings": qa_warnings(segment, segment.target, project),
+        "annotations": segment.annotations.exclude(
+            status=Annotation.Status.OUTDATED
+        ).select_related("resolved_by"),
+        "outdated": segment.annotations.filter(status=Annotation.Status.OUTDATED).count(),
+        "overrides": segment.revisions.exclude(reason="").select_related("author")[:5],
+        "warnings": unlisted(segment, qa_warnings(segment, segment.target, project)),
         "term_pieces": highlight(segment.source, term_hits),
         "term_hits": term_hits,
         "history": [
@@ -220,8 +233,10 @@ def _panel(request, segment, role, *, notice="", error="", status=200, applied_t
 
 
 def _numbered_suggestions(segment, project, cjk):
-    """Agent suggestions, then TM matches, numbered together for Ctrl+1…9."""
-    offers = [
+    """Exact TM matches (101%, 100%) first, then the agents' suggestions, then fuzzy TM
+    matches, numbered together for Ctrl+1…9: a match a person approved for the same
+    sentence is worth more than any machine draft."""
+    agents = [
         {
             "label": suggestion.get_kind_display(),
             "kind": "agent",
@@ -242,10 +257,11 @@ def _numbered_suggestions(segment, project, cjk):
         }
         for suggestion in latest_suggestions(segment)
     ]
+    exact, fuzzy = [], []
     for match in lookup(segment, project, limit=TM_MATCHES_SHOWN):
-        offers.append(
+        (exact if match.percent >= 100 else fuzzy).append(
             {
-                "label": f"TM {match.percent}%",
+                "label": f"TM {match.percent}%" + (" · in context" if match.percent > 100 else ""),
                 "kind": "tm",
                 "percent": match.percent,
                 "text": match.target,
@@ -253,8 +269,10 @@ def _numbered_suggestions(segment, project, cjk):
                 "who": f"{match.memory_name} · {match.who}",
                 "when": match.when,
                 "started_from": f"tm:{match.unit_id}:{match.percent}",
+                "quality": match.quality,
             }
         )
+    offers = exact + agents + fuzzy
     for number, offer in enumerate(offers[:9], start=1):
         offer["number"] = number
     return offers[:9]
@@ -267,11 +285,12 @@ def segment_qa(request, slug, document_id, segment_id):
     segment, _ = get_segment_for_user(request, slug, document_id, segment_id)
     text = request.POST.get("text", "")
     try:
-        check_target_text(segment, text)
+        clean_target(segment, text)
     except EditRefused as refused:
         warnings = [QAWarning("tags", "critical", str(refused))]
     else:
-        warnings = qa_warnings(segment, text, segment.document.project)
+        # What the segment's issue list already shows is not shown twice.
+        warnings = unlisted(segment, qa_warnings(segment, text, segment.document.project))
     return render(request, "translation/_qa.html", {"warnings": warnings, "live": True})
 
 
@@ -345,14 +364,36 @@ def annotation_dismiss(request, slug, document_id, segment_id, annotation_id):
 @login_required
 @require_POST
 def segment_send_back(request, slug, document_id, segment_id):
-    segment, role = get_segment_for_user(request, slug, document_id, segment_id, roles=REVIEWERS)
+    segment, role = get_segment_for_user(
+        request, slug, document_id, segment_id, action="segment.send_back"
+    )
 
     def send_back():
         do_send_back(segment, user=request.user, role=role, text=request.POST.get("text"))
         segment.refresh_from_db()
         return {"notice": f"Segment {segment.position} sent back to the translator."}
 
-    response = _panel_action(request, segment, role, send_back)
+    return _changed(_panel_action(request, segment, role, send_back), segment)
+
+
+@login_required
+@require_POST
+def segment_reopen(request, slug, document_id, segment_id):
+    """Take an approved segment back to translated, with a reason, so it can change."""
+    segment, role = get_segment_for_user(
+        request, slug, document_id, segment_id, action="segment.reopen"
+    )
+
+    def reopen():
+        do_reopen(segment, user=request.user, role=role, reason=request.POST.get("reason"))
+        segment.refresh_from_db()
+        return {"notice": f"Segment {segment.position} reopened; it can be edited again."}
+
+    return _changed(_panel_action(request, segment, role, reopen), segment)
+
+
+def _changed(response, segment):
+    """Tell the page that the segment's row changed (status, version)."""
     if response.status_code == 200:
         response["HX-Trigger"] = json.dumps({"segment-changed": {"segment": segment.pk}})
     return response
@@ -381,10 +422,16 @@ def segment_ask_revision(request, slug, document_id, segment_id):
 @login_required
 @require_POST
 def bulk_approve(request, slug, document_id):
-    """Approve the confirmed segments of the current filter (sent as the query string)."""
-    document, role = get_document_for_user(request, slug, document_id, roles=REVIEWERS)
-    filters = SegmentFilter(request.GET)
-    result = do_bulk_approve(filters.segments(document, request.user), user=request.user, role=role)
+    """Approve the confirmed segments the reviewer has on screen: the form sends each
+    loaded row's id and the version it showed ("seen"), so only what was seen, as it was
+    seen, is approved."""
+    document, role = get_document_for_user(request, slug, document_id, action="segment.approve")
+    seen = seen_versions(request.POST.get("seen", ""))
+    if not seen:
+        return _refused(
+            request, "No segments were on screen to approve; load the grid and try again."
+        )
+    result = do_bulk_approve(document, seen, user=request.user, role=role)
     response = render(
         request, "translation/_bulk_result.html", {"result": result, "document": document}
     )

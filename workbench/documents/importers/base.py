@@ -34,7 +34,8 @@ class Block:
     # Bilingual formats arrive already segmented, maybe with a target and its state.
     presegmented: bool = False
     target: str = ""
-    target_status: str = ""  # "" | drafted | translated | approved
+    target_status: str = ""  # "" | drafted | translated | approved | rejected
+    locked: bool = False  # locked in the tool that wrote the file: read-only here
 
 
 @dataclass

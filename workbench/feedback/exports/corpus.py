@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from workbench.documents.models import Document, Segment
+from workbench.documents.models import Document, Revision, Segment
 from workbench.projects.models import Project
-from workbench.translation.models import Revision
 
 CHUNK_SIZE = 2000
 # Segment columns every format needs; the rest (hashes, counts, versions) stay behind.

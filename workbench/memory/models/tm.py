@@ -58,7 +58,9 @@ class TranslationUnit(models.Model):
 
     class Quality(models.TextChoices):
         APPROVED = "approved", "Approved by a reviewer"
-        TRANSLATED = "translated", "Translated"
+        TRANSLATED = "translated", "Translated, not reviewed"
+        # Its segment was sent back by a reviewer: kept for the record, never offered.
+        WITHDRAWN = "withdrawn", "Withdrawn: sent back by a reviewer"
 
     memory = models.ForeignKey(TranslationMemory, on_delete=models.CASCADE, related_name="units")
     source = models.TextField()

@@ -20,7 +20,7 @@ def tag_pieces(text):
     return pieces
 
 
-STATUS_LETTERS = {"new": "N", "drafted": "D", "translated": "T", "approved": "A"}
+STATUS_LETTERS = {"new": "N", "drafted": "D", "translated": "T", "approved": "A", "rejected": "R"}
 
 
 @register.filter
@@ -28,7 +28,13 @@ def status_letter(status):
     return STATUS_LETTERS.get(status, "?")
 
 
-ORIGIN_LABELS = {"person": "edited", "agent": "agent", "tm": "TM", "propagation": "propagated"}
+ORIGIN_LABELS = {
+    "person": "edited",
+    "agent": "agent",
+    "tm": "TM",
+    "propagation": "propagated",
+    "import": "imported",
+}
 
 
 @register.filter

@@ -6,8 +6,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from workbench.documents.models import Document
-from workbench.jobs.models import Job
-from workbench.translation.drafting import DraftingRefused, start_drafting
+from workbench.drafting.planning import DraftingRefused
+from workbench.drafting.services import (
+    latest_drafting_job,
+    retry_failed_segments,
+    start_drafting,
+)
+from workbench.jobs.models import Job, JobStateError
 
 POLL_SECONDS = 1.0
 
@@ -27,13 +32,24 @@ def segment_range(value):
 
 class Command(BaseCommand):
     help = (
-        "Queue a drafting job for a document. With --wait, follow the job until a worker "
-        "finishes it and print what the agents did; the exit status is 1 if it failed."
+        "Queue a drafting job for a document: the TM first, then the agents, for segments "
+        "with no text yet. With --wait, follow the job until a worker finishes it and print "
+        "what the agents did; the exit status is 1 unless every segment got a text."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("document_id", type=int)
         parser.add_argument("--segments", help="only these segment numbers, e.g. 1-50")
+        parser.add_argument(
+            "--redraft",
+            action="store_true",
+            help="also draft again segments that the agents drafted before",
+        )
+        parser.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="retry the segments that got no text in the document's last drafting job",
+        )
         parser.add_argument(
             "--wait", action="store_true", help="wait for the job to finish (needs a worker)"
         )
@@ -44,14 +60,17 @@ class Command(BaseCommand):
             help="with --wait, give up waiting after this many seconds (default: no limit)",
         )
 
-    def handle(self, *args, document_id, segments, wait, timeout, **options):
+    def handle(self, *args, document_id, segments, redraft, retry_failed, wait, timeout, **options):
         document = Document.objects.select_related("project").filter(pk=document_id).first()
         if document is None:
             raise CommandError(f"There is no document {document_id}; check its number.")
-        params = {"positions": segment_range(segments)} if segments else {}
         try:
-            job = start_drafting(document, None, params)
-        except DraftingRefused as refused:
+            if retry_failed:
+                job = self._retry(document)
+            else:
+                params = {"positions": segment_range(segments)} if segments else {}
+                job = start_drafting(document, None, {**params, "redraft": redraft})
+        except (DraftingRefused, JobStateError) as refused:
             raise CommandError(str(refused)) from None
         self.stdout.write(f"Queued drafting job #{job.pk} for “{document.title}”.")
         if not wait:
@@ -62,7 +81,24 @@ class Command(BaseCommand):
         job = self._follow(job, timeout)
         self.stdout.write(summary(job))
         if job.status != Job.Status.SUCCEEDED:
-            raise CommandError(f"Job #{job.pk} {job.status}: {job.error or 'no reason given'}")
+            hint = (
+                f" Retry the failed segments with: manage.py draft_document {document.pk} "
+                "--retry-failed --wait"
+                if job.status in (Job.Status.PARTIAL, Job.Status.FAILED)
+                else ""
+            )
+            raise CommandError(
+                f"Job #{job.pk} {job.status}: {job.error or 'no reason given'}{hint}"
+            )
+
+    def _retry(self, document):
+        job = latest_drafting_job(document)
+        if job is None or job.status not in (Job.Status.PARTIAL, Job.Status.FAILED):
+            raise CommandError(
+                f"“{document.title}” has no partial or failed drafting job to retry; its last "
+                f"one is {job.get_status_display().lower() if job else 'missing'}."
+            )
+        return retry_failed_segments(job, None)
 
     def _follow(self, job, timeout):
         """Poll the job row, the truth about the job, until it is finished."""
@@ -86,8 +122,11 @@ class Command(BaseCommand):
 def summary(job):
     result = job.result
     tokens_in, tokens_out = result.get("tokens_in", 0), result.get("tokens_out", 0)
+    from_tm = result.get("from_tm", 0)
     return (
-        f"Job #{job.pk} {job.status}: drafted {result.get('drafted', 0)}, flagged "
+        f"Job #{job.pk} {job.status}: "
+        + (f"{from_tm} from the TM, " if from_tm else "")
+        + f"drafted {result.get('drafted', 0)}, flagged "
         f"{result.get('flagged', 0)}, failed {result.get('failed', 0)}, late "
         f"{result.get('late', 0)}; {result.get('calls', 0)} model calls, "
         f"{tokens_in + tokens_out} tokens ({tokens_in} in, {tokens_out} out)."

@@ -1,9 +1,11 @@
 """Background work of the agents: drafting a document, and revising one segment on a
-person's request. Both are tiny: the work is in `drafting.py`."""
+person's request. Both are tiny: the work is in run.py and revise.py."""
 
 from workbench.jobs.registry import JobFailed, job_handler
 
-from .drafting import DRAFT_KIND, REVISE_KIND, draft_document, revise_on_request
+from .revise import revise_on_request
+from .run import draft_document
+from .services import DRAFT_KIND, REVISE_KIND
 
 
 @job_handler(DRAFT_KIND)

@@ -7,27 +7,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from agents.schemas import DocumentBrief
 from workbench.documents.access import get_document_for_user
-from workbench.documents.models import Segment
-from workbench.projects.access import MANAGER, REVIEWER
+from workbench.jobs.models import JobStateError
+from workbench.projects.capabilities import can
+from workbench.translation.models import Suggestion
 
-from .drafting import (
+from .context import brief_of
+from .planning import DraftingRefused, check_selection
+from .services import (
     DRAFT_KIND,
-    DraftingRefused,
-    brief_of,
     can_start_drafting,
     draft_outcomes,
+    retry_failed_segments,
     start_drafting,
 )
-from .models import Suggestion
 
 SEGMENTS_PER_PAGE = 100
 RECENT_JOBS = 5
-BRIEF_EDITORS = (MANAGER, REVIEWER)
 MAX_LINES = 200
 MAX_FIELD_CHARS = 20_000
 SHOWN_SUGGESTIONS = (Suggestion.Kind.DRAFT, Suggestion.Kind.REVISION, Suggestion.Kind.LATE)
@@ -70,7 +70,7 @@ def drafting(request, slug, document_id):
         "brief": brief_of(document),
         "counts": document.status_counts(),
     }
-    return render(request, "translation/drafting.html", context)
+    return render(request, "drafting/drafting.html", context)
 
 
 @login_required
@@ -86,12 +86,32 @@ def draft_start(request, slug, document_id):
         job = start_drafting(document, request.user, _scope(request.POST, document))
     except DraftingRefused as refused:
         if request.htmx:
-            return render(request, "translation/drafting_refused.html", {"problem": refused})
+            return render(request, "drafting/drafting_refused.html", {"problem": refused})
         messages.error(request, str(refused))
         return redirect("drafting", slug=slug, document_id=document.pk)
     if request.htmx:
         return render(request, "jobs/_progress.html", {"job": job, "role": role})
     messages.success(request, "The agents are drafting; progress shows below.")
+    return redirect("drafting", slug=slug, document_id=document.pk)
+
+
+@login_required
+@require_POST
+def draft_retry(request, slug, document_id, job_id):
+    """Draft again the segments that got no text in a partial or failed drafting job."""
+    document, role = get_document_for_user(request, slug, document_id)
+    job = get_object_or_404(document.jobs, pk=job_id, kind=DRAFT_KIND)
+    if not can_start_drafting(document, request.user, role):
+        raise PermissionDenied(
+            "Managers and reviewers start the agents; a translator only on a document "
+            "assigned to them."
+        )
+    try:
+        retry_failed_segments(job, request.user)
+    except (DraftingRefused, JobStateError) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Job #{job.pk} drafts the failed segments again.")
     return redirect("drafting", slug=slug, document_id=document.pk)
 
 
@@ -103,6 +123,7 @@ def _scope(data, document):
         raise DraftingRefused("Choose what to draft: all, new, drafted, a range or a selection.")
     if scope in ("new", "drafted"):
         return {"status": scope}
+    redraft = {"redraft": True} if data.get("redraft") else {}
     if scope == "positions":
         try:
             first, last = int(data.get("first", "")), int(data.get("last", ""))
@@ -115,16 +136,10 @@ def _scope(data, document):
                 f"The range {first}–{last} is empty; the first number must be at least 1 "
                 "and not above the last."
             )
-        return {"positions": [first, last]}
+        return {**redraft, "positions": [first, last]}
     if scope == "selection":
-        ids = [value for value in data.getlist("segment_ids") if value.isdigit()]
-        if not ids:
-            raise DraftingRefused("Tick the segments to draft, or choose another scope.")
-        found = list(
-            Segment.objects.filter(document=document, pk__in=ids).values_list("pk", flat=True)
-        )
-        return {"segment_ids": found}
-    return {}
+        return {**redraft, "segment_ids": check_selection(document, data.getlist("segment_ids"))}
+    return redraft
 
 
 # The brief -----------------------------------------------------------------------------
@@ -228,7 +243,7 @@ class BriefForm(forms.Form):
 @login_required
 def brief(request, slug, document_id):
     document, role = get_document_for_user(request, slug, document_id)
-    can_edit = role in BRIEF_EDITORS
+    can_edit = can(role, "document.brief.edit")
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("Only managers and reviewers edit the document brief.")
     current = brief_of(document)
@@ -246,4 +261,4 @@ def brief(request, slug, document_id):
         "form": form,
         "can_edit": can_edit,
     }
-    return render(request, "translation/drafting_brief.html", context)
+    return render(request, "drafting/drafting_brief.html", context)

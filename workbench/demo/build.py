@@ -1,7 +1,7 @@
 """Build the demo judgment DOCX from its readable source, `judgment_facc_2024.txt`, and
 the Big5-HKSCS copy of the Chinese excerpt.
 
-    .venv/bin/python -m workbench.projects.demo.build
+    .venv/bin/python -m workbench.demo.build
 
 The DOCX is made the way court judgments are: Heading 1/2 for the lettered sections,
 paragraphs numbered by Word itself (the List Number style with w:numPr, never typed
@@ -30,7 +30,7 @@ from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from workbench.projects.demo import DEMO_DIR
+from workbench.demo import DEMO_DIR
 
 SOURCE = DEMO_DIR / "judgment_facc_2024.txt"
 OUTPUT = DEMO_DIR / "hk_judgment_facc_2024.docx"

@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
 
+from workbench.demo import DEMO_DIR
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.services import import_document
-from workbench.projects.demo import DEMO_DIR
 from workbench.projects.models import Membership, Project
 
 # Public by design: the README prints it. Only demo users created here get it.
