@@ -76,7 +76,7 @@ def test_confirming_with_propagation_beside_saves_of_twins_never_deadlocks(
                 errors,
             ),
             in_thread(
-                lambda s=third: do_save_target(
+                lambda s=third, other=other: do_save_target(
                     s,
                     user=reviewer,
                     role="reviewer",

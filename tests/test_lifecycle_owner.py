@@ -65,9 +65,12 @@ def violations(source, filename="<code>"):
                         found.append((node.lineno, "saves segment state"))
             if name in CREATORS and "revision" in ast.unparse(receiver).lower():
                 found.append((node.lineno, f"Revision {name}"))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "Revision":
-                found.append((node.lineno, "builds a Revision"))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "Revision"
+        ):
+            found.append((node.lineno, "builds a Revision"))
         if isinstance(node, ast.Assign | ast.AugAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
