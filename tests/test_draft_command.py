@@ -95,3 +95,42 @@ def test_it_exits_non_zero_when_the_job_fails(
 
     with pytest.raises(CommandError, match="failed: The token budget of 1"):
         draft_document(document.pk, "--wait", "--timeout", "60")
+
+
+@pytest.mark.worker
+def test_a_partial_job_exits_non_zero_and_says_how_to_retry_the_failed_segments(
+    start_worker, monkeypatch, settings, loopback_llm, document
+):
+    monkeypatch.setenv("OPENAI_BASE_URL", loopback_llm.base_url)
+    settings.OPENAI_BASE_URL = loopback_llm.base_url
+    failing = document.segments.get(position=2)
+    loopback_llm.configure(skip_ids=[str(failing.pk)])
+    start_worker("celery")
+
+    with pytest.raises(CommandError, match="--retry-failed"):
+        draft_document(document.pk, "--wait", "--timeout", "60")
+    assert Job.objects.get().status == "partial"
+
+    loopback_llm.configure(skip_ids=[])
+    out = draft_document(document.pk, "--retry-failed", "--wait", "--timeout", "60")
+
+    job = Job.objects.get()
+    failing.refresh_from_db()
+    assert job.status == "succeeded" and "succeeded" in out
+    assert failing.status == "drafted" and failing.target
+
+
+@pytest.mark.worker
+def test_a_job_whose_every_call_failed_exits_non_zero(
+    start_worker, monkeypatch, settings, document
+):
+    down = "http://127.0.0.1:9/v1"  # nothing listens there
+    monkeypatch.setenv("OPENAI_BASE_URL", down)
+    monkeypatch.setenv("OPENAI_TIMEOUT_SECONDS", "1")
+    settings.OPENAI_BASE_URL = down
+    start_worker("celery")
+
+    with pytest.raises(CommandError, match="failed"):
+        draft_document(document.pk, "--wait", "--timeout", "120")
+    assert Job.objects.get().status == "failed"
+    assert set(document.segments.values_list("status", flat=True)) == {"new"}

@@ -20,10 +20,11 @@ which state is decided here:
 - machines write only new or drafted segments that no person has touched.
 
 Every writer locks its rows with SELECT … FOR UPDATE in the order of their ids before it
-changes any, then updates the segments and only then inserts the revisions. So two
-writers of overlapping segments wait for each other instead of deadlocking, and the
-dashboard's tally triggers (segments first, then people's work) are reached in one
-order by everyone. The saved revisions go out in `signals.revisions_recorded` inside the
+changes any, then updates them in ONE statement, and only then inserts the revisions. So
+two writers of overlapping segments wait for each other instead of deadlocking, and the
+dashboard's tally triggers, which lock a document's tally rows in key order once per
+statement, are reached once per table and in one order (segments, then people's work)
+by everyone: no writer holds one tally row while it waits for another. The saved revisions go out in `signals.revisions_recorded` inside the
 same transaction.
 """
 
@@ -48,6 +49,8 @@ MAX_TARGET_CHARS = 20_000
 MAX_REASON_CHARS = 5_000
 
 SAVE, CONFIRM, APPROVE = "save", "confirm", "approve"
+# What a write of segment state stores, in one UPDATE statement per transaction.
+WRITTEN_FIELDS = ["target", "status", "draft_origin", "match_percent", "version", "updated_at"]
 STATUS_AFTER = {SAVE: Status.DRAFTED, CONFIRM: Status.TRANSLATED, APPROVE: Status.APPROVED}
 CAPABILITY = {SAVE: "segment.edit", CONFIRM: "segment.edit", APPROVE: "segment.approve"}
 REFUSED_ROLE = {
@@ -183,17 +186,18 @@ def change_text(
     old_target, old_status = current.target, current.status
     current.target, current.status = text, status
     current.version += 1
+    current.updated_at = timezone.now()
     if changed:
         current.draft_origin = DraftOrigin.PERSON
         current.match_percent = None
-    current.save(
-        update_fields=["target", "status", "version", "draft_origin", "match_percent", "updated_at"]
-    )
     propagated = (
         _propagate(current, locked.values(), user)
         if action == CONFIRM and current.document.project.auto_propagate
         else []
     )
+    # One statement for the segment and its twins: the tally trigger then takes its
+    # locks once, in key order, as every other writer's statement does.
+    Segment.objects.bulk_update([current, *(twin for twin, _ in propagated)], WRITTEN_FIELDS)
     revision = Revision.record(
         current,
         old_target=old_target,
@@ -356,7 +360,7 @@ def _twins_of(segment):
 
 def _propagate(segment, twins, user):
     """Give the confirmed text to the locked twins that are still untouched; returns
-    [(twin, unsaved revision)]."""
+    [(twin, unsaved revision)]. The caller stores the twins with the segment."""
     written, now = [], timezone.now()
     for twin in twins:
         if not twin.machine_writable or twin.source_hash != segment.source_hash:
@@ -376,11 +380,6 @@ def _propagate(segment, twins, user):
                     author=user,
                 ),
             )
-        )
-    if written:
-        Segment.objects.bulk_update(
-            [twin for twin, _ in written],
-            ["target", "status", "draft_origin", "match_percent", "version", "updated_at"],
         )
     return written
 
@@ -413,10 +412,7 @@ def write_drafts(drafts, *, origin=Origin.AGENT, provenance=None):
         )
     if not written:
         return {}
-    Segment.objects.bulk_update(
-        [revision.segment for revision in written],
-        ["target", "status", "draft_origin", "match_percent", "version", "updated_at"],
-    )
+    Segment.objects.bulk_update([revision.segment for revision in written], WRITTEN_FIELDS)
     return {revision.segment_id: revision for revision in _store(written)}
 
 

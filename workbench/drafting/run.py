@@ -222,15 +222,25 @@ def _draft(job, llm, log):
                     run.done += planned
                 run.check_in()
                 run.fill()
+        except JobTakenOver:
+            raise  # the worker that has the job now resumes from the checkpoints
+        except Exception:
+            _forget_checkpoints(saver, run.batches)  # the job fails here
+            raise
         finally:
             pool.shutdown(cancel_futures=True)
         store_calls(job, log)
+        # The job ends now, finished, cancelled or out of budget: no batch resumes from a
+        # checkpoint (a retry starts its batches again, from the model calls stored).
+        _forget_checkpoints(saver, run.batches)
         if run.stopped is not None:
             raise run.stopped
-        # Done: no batch will resume, so none of its checkpoints is needed any more.
-        for batch in run.batches:
-            saver.delete_thread(batch.thread_id)
     return run.batches
+
+
+def _forget_checkpoints(saver, batches):
+    for batch in batches:
+        saver.delete_thread(batch.thread_id)
 
 
 class _DraftRun:
