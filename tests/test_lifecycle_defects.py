@@ -392,3 +392,17 @@ def test_comments_on_a_sent_back_segment_are_its_reason(document, translator, re
     assert Revision.objects.filter(segment=segment, new_status="rejected").get().reason == (
         "Use 駁回上訴."
     )
+
+
+def test_a_reviewer_cannot_change_approved_text_without_reopening_it(
+    document, translator, reviewer
+):
+    segment = approve(confirm(at(document, 2), translator, DISMISSED_ZH), reviewer)
+
+    with pytest.raises(EditRefused, match="reopen"):
+        approve(segment, reviewer, "駁回上訴。")
+    confirmed_again = confirm(segment, translator, DISMISSED_ZH)  # as it stands: nothing changes
+
+    segment.refresh_from_db()
+    assert (segment.status, segment.target, segment.version) == ("approved", DISMISSED_ZH, 2)
+    assert confirmed_again.status == "approved"

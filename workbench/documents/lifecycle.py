@@ -169,13 +169,15 @@ def change_text(
     current.document = segment.document  # already loaded with its project; not locked
     if current.version != base_version:
         raise StaleVersion(current)
-    _check_person_may_write(current, action)
+    changed = text != current.target
+    _check_person_may_write(current, changed)
+    if not changed and current.status == Status.APPROVED:
+        return Written(current, changed=False)  # confirming approved text changes nothing
     if action != SAVE and not text.strip():
         raise EditRefused(
             f"Segment {current.position} has no translation to {action}; type one or insert "
             "a suggestion first."
         )
-    changed = text != current.target
     status = STATUS_AFTER[action]
     if action == SAVE and current.status == Status.REJECTED:
         status = Status.REJECTED  # still waiting to be confirmed again
@@ -328,9 +330,11 @@ def _check_not_locked(segment):
         )
 
 
-def _check_person_may_write(segment, action):
+def _check_person_may_write(segment, changed):
+    """Approved text does not change, whoever asks, until a reviewer reopens it;
+    confirming or approving it as it stands changes nothing and is allowed."""
     _check_not_locked(segment)
-    if segment.status == Status.APPROVED and action != APPROVE:
+    if segment.status == Status.APPROVED and changed:
         raise EditRefused(
             f"Segment {segment.position} is approved, so its text is protected. A reviewer "
             "or manager can reopen it, with a reason, if it must change."
