@@ -50,12 +50,13 @@ SKIPPED.add("{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 # A text box's paragraphs are blocks of their own, read after the paragraph holding it.
 SKIPPED.add(qn("w:txbxContent"))
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-# Formatting that shows: a run differing from its paragraph in one of these is tagged.
+# Formatting that carries meaning: a run differing from its paragraph in one of these is
+# tagged. Highlighting and shading are left out: they are a reader's marks, not the text's.
 SHOWN_FORMATTING = {
     qn(f"w:{name}")
     for name in (
         "rStyle", "b", "bCs", "i", "iCs", "u", "strike", "dstrike", "vertAlign", "caps",
-        "smallCaps", "highlight", "color", "shd", "em",
+        "smallCaps", "color", "em",
     )
 }  # fmt: skip
 TEXT_CHILDREN = {
@@ -221,6 +222,7 @@ class _WordReader:
                 placeholders=inline.placeholders,
             )
             block.paragraphs, block.runs, block.number_prefix = [p], inline.runs, prefix
+            block.usual_properties = inline.usual
             self._add(block, inline.cited, f"Paragraph {number}" if number else None)
             if number_format and level is None:
                 self.numbered.append(_Numbered(block, numbering[0], numbering[1], number_format))
@@ -261,6 +263,7 @@ class _WordReader:
 
     def _read_cell(self, paragraphs, where):
         texts, placeholders, cited, hidden, runs, comments = [], {}, [], False, {}, []
+        usual = ""
         for p in paragraphs:
             style = self._style_of(p)
             numbering = self._numbering_of(p, style)
@@ -273,6 +276,7 @@ class _WordReader:
             runs |= inline.runs
             comments += inline.comments
             hidden = hidden or inline.hidden
+            usual = usual or (inline.usual if inline.text else "")
         text = _joined(texts)
         if text:
             block = Block(
@@ -283,6 +287,7 @@ class _WordReader:
                 placeholders=placeholders,
             )
             block.paragraphs, block.runs, block.number_prefix = paragraphs, runs, ""
+            block.usual_properties = usual
             label = f"Table {where['table'] + 1}, row {where['row'] + 1}, column {where['col'] + 1}"
             self._add(block, cited, label)
         for p in paragraphs:
@@ -301,7 +306,7 @@ class _WordReader:
                     f"kept in “{_excerpt(block.text)}”."
                 )
                 continue
-            texts, hidden, placeholders, runs = [], False, {}, {}
+            texts, hidden, placeholders, runs, usual = [], False, {}, {}, ""
             paragraphs = note.findall("w:p", NS)
             for p in paragraphs:
                 inline = self._inline(
@@ -311,6 +316,7 @@ class _WordReader:
                 placeholders |= inline.placeholders
                 runs |= inline.runs
                 hidden = hidden or inline.hidden
+                usual = usual or (inline.usual if inline.text else "")
             note_block = Block(
                 text=_joined(texts),
                 kind="footnote",
@@ -319,6 +325,7 @@ class _WordReader:
                 placeholders=placeholders,
             )
             note_block.paragraphs, note_block.runs, note_block.number_prefix = paragraphs, runs, ""
+            note_block.usual_properties = usual
             if note_block.text:
                 self.blocks.append(note_block)
                 if hidden:
@@ -346,7 +353,7 @@ class _WordReader:
         pair of tokens around their text; a note reference is one token.
         """
         inline = _Inline(number=tokens_before)
-        runs = list(_runs([p]))
+        runs = list(runs_in([p]))
         usual = _usual_formatting(runs)
         open_pair = None  # (kind, key, closing token) of the pair the text is in
         for run in runs:
@@ -371,6 +378,14 @@ class _WordReader:
         if open_pair:
             inline.pieces.append(open_pair[2])
         inline.text = "".join(inline.pieces).strip()
+        inline.usual = next(
+            (
+                etree.tostring(run.find(qn("w:rPr")), encoding="unicode")
+                for run in runs
+                if _formatting(run) == usual and run.find(qn("w:rPr")) is not None
+            ),
+            "",
+        )
         return inline
 
     def _run_text(self, run, inline, follow_notes):
@@ -471,7 +486,8 @@ class _WordReader:
         comments = {}
         for comment in root.findall("w:comment", NS):
             text = " ".join(
-                "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in comment.findall(".//w:p", NS)
+                "".join(t.text or "" for t in p.iter(qn("w:t")))
+                for p in comment.findall(".//w:p", NS)
             ).strip()
             author = comment.get(qn("w:author"), "")
             comments[comment.get(qn("w:id"))] = f"{author}: {text}" if author else text
@@ -490,6 +506,7 @@ class _Inline:
     comments: list = field(default_factory=list)
     hidden: bool = False
     text: str = ""
+    usual: str = ""  # the run properties of the paragraph's usual text, as XML
 
     def code(self, markup):
         self.number += 1
@@ -518,10 +535,14 @@ def _formatting(run):
 
 
 def _usual_formatting(runs):
-    """The formatting most of the paragraph's text has: its own, not worth a tag."""
+    """The paragraph's own formatting, not worth a tag: that of runs that add none to
+    their paragraph style, when there is text in such runs, else the formatting most
+    of the text has (a paragraph all in bold)."""
     lengths = Counter()
     for run in runs:
         lengths[_formatting(run)] += sum(len(t.text or "") for t in run.findall(qn("w:t")))
+    if lengths[""]:
+        return ""
     return lengths.most_common(1)[0][0] if lengths else ""
 
 
@@ -682,7 +703,7 @@ def _children(element, tag):
                 yield from _children(content, tag)
 
 
-def _runs(elements):
+def runs_in(elements):
     """The runs inside paragraph content, in order, through hyperlinks, insertions,
     fields, content controls and text boxes, leaving out deleted text."""
     for element in elements:
@@ -691,7 +712,7 @@ def _runs(elements):
                 continue
             if child.tag == qn("w:r"):
                 yield child
-            yield from _runs([child])
+            yield from runs_in([child])
 
 
 def _heading_level(p, style):

@@ -14,6 +14,7 @@ class TranslatedBlock:
     structure: dict
     placeholders: dict = field(default_factory=dict)
     texts: list = field(default_factory=list)  # (text, translated)
+    sources: list = field(default_factory=list)
 
     @property
     def text(self):
@@ -36,5 +37,6 @@ def translated_blocks(segments, target_language=""):
             blocks.append(current)
         current.placeholders |= segment.placeholders
         translated = bool(segment.target.strip())
+        current.sources.append(segment.source)
         current.texts.append((segment.target if translated else segment.source, translated))
     return blocks

@@ -101,9 +101,7 @@ class _Xliff12:
         where = segment.structure
         unit = self.units.get((where.get("file"), where.get("unit", "")))
         if unit is None:
-            unit = next(
-                (u for (f, i), u in self.units.items() if i == where.get("unit", "")), None
-            )
+            unit = next((u for (f, i), u in self.units.items() if i == where.get("unit", "")), None)
         if unit is None:
             return
         if "mid" in where:
