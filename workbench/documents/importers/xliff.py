@@ -56,6 +56,9 @@ QUOTE = {'"': "&quot;"}
 # Inline elements that enclose translatable text: a pair of tokens around it.
 PAIRED = {"g", "mrk", "pc"}
 # Any other inline element is a code: one token standing for the whole element.
+# Markers that anchor a comment in one language only: their words are text, the comment
+# a note of the segment.
+ANNOTATIONS = {"x-sdl-comment"}
 
 # Every other state, or none, is drafted (see the table above).
 STATUS_1_2 = {"signed-off": "approved", "final": "approved", "translated": "translated"}
@@ -269,12 +272,18 @@ def _sdl_comments(root):
     comments = {}
     for definition in root.iter(f"{{{SDL}}}cmt-def"):
         texts = []
-        for comment in definition.iter(f"{{{SDL}}}Comment"):
+        # Trados writes <Comments xmlns=""> inside its own namespace: match by name.
+        comments_found = (c for c in definition.iter() if _localname(c) == "Comment")
+        for comment in comments_found:
             author = comment.get("user", "")
             text = "".join(comment.itertext()).strip()
             texts.append(f"{author}: {text}" if author else text)
         comments[definition.get("id")] = texts
     return comments
+
+
+def _localname(element):
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
 def _marker_comments(target, comments):
@@ -350,6 +359,8 @@ class _Tokeniser:
         if not isinstance(element.tag, str):  # a comment or processing instruction
             return ""
         name = etree.QName(element).localname
+        if name == "mrk" and element.get("mtype") in ANNOTATIONS:
+            return self._content(element)  # a note on the words, kept in the structure
         number = self._number(element, name)
         if name in PAIRED:
             opening, closing = opening_token(number), closing_token(number)

@@ -60,12 +60,13 @@ def write_xliff(document, segments):
     for segment in segments:
         if segment.target.strip():
             writer.write(segment)
-    return etree.tostring(
-        tree,
-        xml_declaration=True,
-        encoding=tree.docinfo.encoding or "UTF-8",
-        doctype=tree.docinfo.doctype or None,
-    )
+    encoding = tree.docinfo.encoding or "UTF-8"
+    # The declaration and DOCTYPE as the tools write them, and a BOM if the file had one.
+    head = f'<?xml version="1.0" encoding="{encoding}"?>\n'
+    if tree.docinfo.doctype:
+        head += tree.docinfo.doctype + "\n"
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    return bom + head.encode(encoding) + etree.tostring(root, encoding=encoding) + b"\n"
 
 
 def _fill(node, text, placeholders):
@@ -226,5 +227,5 @@ class _Xliff2:
             element.set("subState", REJECTED_2_0)
         else:
             element.set("state", STATE_2_0[segment.status])
-            if element.get("subState") == REJECTED_2_0:
+            if "reject" in element.get("subState", "").lower():
                 del element.attrib["subState"]
