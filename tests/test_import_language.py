@@ -52,9 +52,7 @@ def test_simplified_text_does_not_pass_for_traditional():
     assert mismatch(TRADITIONAL, "zh") == ""
 
 
-def test_it_refuses_a_chinese_text_file_in_an_english_source_project(
-    project, manager, media_root
-):
+def test_it_refuses_a_chinese_text_file_in_an_english_source_project(project, manager, media_root):
     with pytest.raises(ImportRejected) as refused:
         import_document(project, data=TRADITIONAL.encode(), filename="判決.txt", user=manager)
 

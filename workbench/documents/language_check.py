@@ -116,10 +116,15 @@ def mismatch(text, tag):
         return ""
     if expected_script and not _same_script(script, expected_script):
         return f"is written in {SCRIPT_NAMES.get(script, script)}"
-    if language and language != expected_language and not {language, expected_language} <= {
-        "zh",
-        "yue",
-    }:
+    if (
+        language
+        and language != expected_language
+        and not {language, expected_language}
+        <= {
+            "zh",
+            "yue",
+        }
+    ):
         return f"reads as {language}"
     return ""
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from workbench.projects.languages import primary_language
 
 from . import importers, lifecycle
-from .language_check import SAMPLE_CHARS, mismatch, scripts_differ
 from .importers.base import ImportRejected
+from .language_check import SAMPLE_CHARS, mismatch, scripts_differ
 from .models import Document, Segment
 from .placeholders import TOKEN
 from .segmentation import count_words, split_segments
@@ -83,9 +83,7 @@ def check_languages(parsed, project):
     for side, found, expected in pairs:
         if not found:
             continue
-        if primary_language(found) != primary_language(expected) or scripts_differ(
-            found, expected
-        ):
+        if primary_language(found) != primary_language(expected) or scripts_differ(found, expected):
             raise ImportRejected(
                 f"The file's {side} language is {found}, but this project translates "
                 f"{project.language_pair}. Upload it to a project with that language pair."

@@ -10,7 +10,6 @@ items; checked element by element against a published copy of the transitional
 schema). Run it from this folder: python make_transitional.py
 """
 
-
 from lxml import etree
 
 XSD = "http://www.w3.org/2001/XMLSchema"
