@@ -151,3 +151,103 @@ MATECAT_SEGMENTS = [
     ("⟦1⟧Costs⟦2⟧ follow the event.", "⟦1⟧訟費⟦2⟧依循結果。", "rejected", False),
     ("Liberty to apply.", "", "new", False),
 ]
+
+OMEGAT_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx SYSTEM "tmx11.dtd">
+<tmx version="1.1">
+  <header creationtool="OmegaT" o-tmf="OmegaT TMX" adminlang="EN-US" datatype="plaintext" creationtoolversion="6.0.1_0_5a1e6b2b" segtype="sentence" srclang="en"/>
+  <body>
+<!-- Default translations -->
+    <tu>
+      <tuv lang="en">
+        <seg>The <bpt i="0" x="0">&lt;b0&gt;</bpt>appellant<ept i="0">&lt;/b0&gt;</ept> appealed.</seg>
+      </tuv>
+      <tuv lang="zh-HK" changeid="tom" changedate="20240502T021000Z" creationid="tom" creationdate="20240502T021000Z">
+        <seg><bpt i="0" x="0">&lt;b0&gt;</bpt>上訴人<ept i="0">&lt;/b0&gt;</ept>提出上訴。</seg>
+      </tuv>
+    </tu>
+    <tu>
+      <tuv lang="en">
+        <seg>Costs follow the event.</seg>
+      </tuv>
+      <tuv lang="zh-HK" changeid="rita" changedate="20240502T022000Z" creationid="tom" creationdate="20240502T021500Z">
+        <seg>訟費依循結果。</seg>
+      </tuv>
+    </tu>
+<!-- Alternative translations -->
+    <tu>
+      <prop type="file">judgment.docx</prop>
+      <prop type="id">p12</prop>
+      <note>Left empty on purpose in OmegaT: to be translated by the court.</note>
+      <tuv lang="en">
+        <seg>Liberty to apply.</seg>
+      </tuv>
+      <tuv lang="zh-HK" changeid="tom" changedate="20240502T023000Z" creationid="tom" creationdate="20240502T023000Z">
+        <seg></seg>
+      </tuv>
+    </tu>
+  </body>
+</tmx>
+""".encode()
+
+TRADOS_TMX = """<?xml version="1.0" encoding="utf-8"?>
+<tmx version="1.4">
+  <header creationtool="SDL Language Platform" creationtoolversion="8.1" o-tmf="SDL TM8 Format" datatype="xml" segtype="sentence" adminlang="en-US" srclang="en-US" creationdate="20240502T021000Z" creationid="HKJ\\tom">
+    <prop type="x-Recognizers">RecognizeAll</prop>
+    <prop type="x-TMName">HK judgments</prop>
+  </header>
+  <body>
+    <tu creationdate="20240502T021000Z" creationid="HKJ\\tom" changedate="20240502T022000Z" changeid="HKJ\\rita" lastusagedate="20240503T010000Z" usagecount="2">
+      <prop type="x-LastUsedBy">HKJ\\rita</prop>
+      <prop type="x-Context">0, 0</prop>
+      <prop type="x-Origin">TM</prop>
+      <prop type="x-ConfirmationLevel">ApprovedSignOff</prop>
+      <tuv xml:lang="en-US">
+        <seg>See <bpt i="1" type="1" x="1" />HKSAR v Chan<ept i="1" /><ph x="2" type="3" /> and section 4.</seg>
+      </tuv>
+      <tuv xml:lang="zh-HK">
+        <seg>見<bpt i="1" type="1" x="1" />香港特別行政區訴陳<ept i="1" /><ph x="2" type="3" />及第4條。</seg>
+      </tuv>
+    </tu>
+    <tu creationdate="20240502T023000Z" creationid="HKJ\\tom" changedate="20240502T023000Z" changeid="HKJ\\tom" lastusagedate="20240502T023000Z">
+      <prop type="x-Origin">TM</prop>
+      <prop type="x-ConfirmationLevel">Draft</prop>
+      <tuv xml:lang="en-US">
+        <seg>Liberty to apply.</seg>
+      </tuv>
+      <tuv xml:lang="zh-HK">
+        <seg />
+      </tuv>
+    </tu>
+  </body>
+</tmx>
+""".encode()
+
+MEMOQ_TMX = """<?xml version="1.0" encoding="utf-8"?>
+<tmx version="1.4">
+  <header creationtool="memoQ" creationtoolversion="9.14.7" segtype="sentence" o-tmf="memoQTM" adminlang="en-us" srclang="en-us" datatype="unknown" creationdate="20240502T021000Z" creationid="tom">
+    <prop type="defclient">HK Judiciary</prop>
+    <prop type="name">HK judgments</prop>
+  </header>
+  <body>
+    <tu changedate="20240502T022000Z" creationdate="20240502T021000Z" creationid="tom" changeid="rita">
+      <prop type="client">HK Judiciary</prop>
+      <prop type="x-context-pre">Judgment</prop>
+      <tuv xml:lang="en-us">
+        <seg>The <it pos="begin" x="1">&lt;i&gt;</it>appellant relied on <ut>{1}</ut>s. 4.</seg>
+      </tuv>
+      <tuv xml:lang="zh-hk">
+        <seg><it pos="begin" x="1">&lt;i&gt;</it>上訴人依據<ut>{1}</ut>第4條。</seg>
+      </tuv>
+    </tu>
+    <tu changedate="20240502T023000Z" creationdate="20240502T023000Z" creationid="tom" changeid="tom">
+      <tuv xml:lang="en-us">
+        <seg>The order is made<ph x="1">{2}</ph>.</seg>
+      </tuv>
+      <tuv xml:lang="zh-hk">
+        <seg></seg>
+      </tuv>
+    </tu>
+  </body>
+</tmx>
+""".encode()
