@@ -251,3 +251,100 @@ MEMOQ_TMX = """<?xml version="1.0" encoding="utf-8"?>
   </body>
 </tmx>
 """.encode()
+
+TBX_BASIC_NTIG = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">
+<martif type="TBX-Basic-V1" xml:lang="en">
+  <martifHeader>
+    <fileDesc><titleStmt><title>HK legal terms</title></titleStmt><sourceDesc><p>Exported from the court's termbase</p></sourceDesc></fileDesc>
+    <encodingDesc><p type="XCSURI">TBXBasicXCSV02.xcs</p></encodingDesc>
+  </martifHeader>
+  <text>
+    <body>
+      <termEntry id="c1">
+        <descrip type="subjectField">Criminal procedure</descrip>
+        <descripGrp><descrip type="definition">A party who appeals against a decision.</descrip><admin type="source">HK Judiciary glossary</admin></descripGrp>
+        <langSet xml:lang="en">
+          <ntig>
+            <termGrp>
+              <term>appellant</term>
+              <termNote type="partOfSpeech">noun</termNote>
+              <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>
+            </termGrp>
+            <descrip type="context">The appellant appealed against his conviction.</descrip>
+          </ntig>
+        </langSet>
+        <langSet xml:lang="zh-HK">
+          <ntig>
+            <termGrp>
+              <term>上訴人</term>
+              <termNote type="partOfSpeech">noun</termNote>
+              <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>
+            </termGrp>
+          </ntig>
+          <ntig>
+            <termGrp>
+              <term>上訴方</term>
+              <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>
+            </termGrp>
+            <note>Not used in judgments since 1997.</note>
+          </ntig>
+        </langSet>
+      </termEntry>
+      <termEntry id="c2">
+        <langSet xml:lang="en">
+          <tig><term>respondent</term><termNote type="partOfSpeech">noun</termNote></tig>
+        </langSet>
+        <langSet xml:lang="zh-HK">
+          <tig><term>答辯人</term><termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></tig>
+        </langSet>
+      </termEntry>
+    </body>
+  </text>
+</martif>
+""".encode()
+
+TBX_V3 = """<?xml version="1.0" encoding="UTF-8"?>
+<?xml-model href="https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBXcoreStructV03_TBX-Basic_integrated.rng" type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"?>
+<tbx style="dca" type="TBX-Basic" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">
+  <tbxHeader>
+    <fileDesc><sourceDesc><p>HK legal terms, TBX v3</p></sourceDesc></fileDesc>
+  </tbxHeader>
+  <text>
+    <body>
+      <conceptEntry id="c10">
+        <descrip type="subjectField">Civil procedure</descrip>
+        <langSec xml:lang="en">
+          <descrip type="definition">The party against whom an appeal is brought.</descrip>
+          <termSec>
+            <term>respondent</term>
+            <termNote type="partOfSpeech">noun</termNote>
+            <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>
+          </termSec>
+        </langSec>
+        <langSec xml:lang="zh-Hant-HK">
+          <termSec>
+            <term>答辯人</term>
+            <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>
+          </termSec>
+          <termSec>
+            <term>被上訴人</term>
+            <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>
+            <note>Mainland usage.</note>
+          </termSec>
+        </langSec>
+      </conceptEntry>
+      <conceptEntry id="c11">
+        <langSec xml:lang="en"><termSec><term>writ of summons</term></termSec></langSec>
+        <langSec xml:lang="fr"><termSec><term>assignation</term></termSec></langSec>
+      </conceptEntry>
+    </body>
+  </text>
+</tbx>
+""".encode()
+
+TERMS_CSV = (
+    "en,zh-Hant-HK,part of speech,definition,usage status\n"
+    "appellant,上訴人,noun,A party who appeals.,preferred\n"
+    "appellant,上訴方,noun,,deprecated\n"
+).encode()
