@@ -427,7 +427,7 @@ def _local(element):
 def _rows_of_entry(entry, project):
     sources, targets = [], []
     concept_notes = _free_notes(entry, stop={"langSet", "langSec"})
-    domain = _descrip(entry, "subjectField", stop={"langSet", "langSec"})
+    domain = _descrip(entry, "subjectField")
     for section in (c for c in entry if _local(c) in ("langSet", "langSec")):
         tag = section.get(XML_LANG, "")
         if not tag:
@@ -500,11 +500,15 @@ def _free_notes(element, stop=frozenset()):
     return texts
 
 
-def _descrip(element, kind, stop):
-    for child in element.iter():
-        if _local(child) == "descrip" and child.get("type") == kind:
-            if not any(_local(a) in stop for a in child.iterancestors() if a is not element):
-                return "".join(child.itertext()).strip()
+def _descrip(element, kind):
+    """The text of `element`'s own <descrip type=kind> (or in its <descripGrp>)."""
+    for child in element:
+        if _local(child) == "descripGrp":
+            found = _descrip(child, kind)
+            if found:
+                return found
+        elif _local(child) == "descrip" and child.get("type") == kind:
+            return "".join(child.itertext()).strip()
     return ""
 
 
