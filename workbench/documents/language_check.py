@@ -41,10 +41,22 @@ SCRIPT_PREFIXES = [
     ("DEVANAGARI", "Deva"),
 ]
 LANGUAGE_OF_SCRIPT = {"Jpan": "ja", "Kore": "ko"}
-# The script a language is written in when its tag does not say.
+# The script a language is written in when its tag does not say; a language not listed
+# (or written in two, like Serbian) gets no script check.
 SCRIPT_OF_LANGUAGE = {
-    "zh": "Hani", "yue": "Hani", "ja": "Jpan", "ko": "Kore", "ru": "Cyrl", "uk": "Cyrl",
-    "el": "Grek", "ar": "Arab", "fa": "Arab", "he": "Hebr", "th": "Thai", "hi": "Deva",
+    "zh": "Hani", "yue": "Hani", "ja": "Jpan", "ko": "Kore", "el": "Grek", "ar": "Arab",
+    "fa": "Arab", "ur": "Arab", "he": "Hebr", "th": "Thai", "hi": "Deva", "mr": "Deva",
+    "ne": "Deva",
+    **dict.fromkeys(["ru", "uk", "be", "bg", "mk", "kk", "ky", "mn", "tg"], "Cyrl"),
+    **dict.fromkeys(
+        [
+            "en", "fr", "de", "es", "pt", "it", "nl", "sv", "da", "no", "nb", "nn", "fi",
+            "pl", "cs", "sk", "sl", "hr", "bs", "hu", "ro", "tr", "id", "ms", "vi", "tl",
+            "ca", "eu", "gl", "et", "lv", "lt", "sq", "af", "sw", "ga", "cy", "is", "mt",
+            "la",
+        ],
+        "Latn",
+    ),
 }  # fmt: skip
 # Chinese regions whose tag without a script means one.
 SCRIPT_OF_CHINESE_REGION = {"HK": "Hant", "MO": "Hant", "TW": "Hant", "CN": "Hans", "SG": "Hans"}
@@ -103,7 +115,7 @@ def script_of_tag(tag):
         for part in parts[1:]:
             if part.upper() in SCRIPT_OF_CHINESE_REGION:
                 return SCRIPT_OF_CHINESE_REGION[part.upper()]
-    return SCRIPT_OF_LANGUAGE.get(language, "Latn" if len(language) == 2 else "")
+    return SCRIPT_OF_LANGUAGE.get(language, "")
 
 
 def mismatch(text, tag):

@@ -35,6 +35,7 @@ A block's structure says where its segment is in the file, for the translated fi
 {"unit": id, "segment": id, "index": n (a 2.0 segment without id, when its unit has several)}.
 """
 
+from functools import partial
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
@@ -101,7 +102,7 @@ def parse(data, encoding=None):
         source_language = store.getsourcelanguage() or ""
         target_language = store.gettargetlanguage() or ""
         comments = _sdl_comments(store.document.getroot())
-        read_unit = lambda unit: _trans_unit_1_2(unit, comments)  # noqa: E731
+        read_unit = partial(_trans_unit_1_2, comments=comments)
 
     blocks, skipped = [], 0
     for unit in store.units:

@@ -9,7 +9,8 @@ than a translation put into the wrong paragraph). In each paragraph the runs tha
 text are taken out and the translation goes in where the first of them was, as runs
 with the paragraph's usual formatting; each pair of tokens gives back the formatting or
 the hyperlink it stands for, and a note token the original note reference. A block of
-several paragraphs (a table cell, a note) gets its whole text in the first one. Runs
+several paragraphs (a table cell, a note) gets its whole text in the first one; a block
+none of whose segments is translated yet is left exactly as it was. Runs
 without text (pictures, field codes, comment marks) stay where they are, and so do
 text boxes, which are blocks of their own.
 
@@ -71,8 +72,8 @@ def write_docx(document, segments):
     _check_same_blocks(blocks, translated)
     writer = _ParagraphWriter(language)
     for block in translated:
-        original = blocks[block.index]
-        writer.write(original, block)
+        if any(done for _, done in block.texts):  # an untranslated block stays as it was
+            writer.write(blocks[block.index], block)
     for part, root in note_parts.items():
         _store_part(part, root)
     _set_style_languages(word, language)
@@ -129,7 +130,7 @@ class _ParagraphWriter:
             top = _child_of(p, run)
             if not first_found:
                 first_found = True
-                anchor = OxmlElement("w:bookmarkEnd")  # a marker, removed below
+                anchor = etree.Element("translation-goes-here")  # removed below
                 top.addprevious(anchor)
             if all(child.tag in TEXT_ONLY for child in run):
                 run.getparent().remove(run)
