@@ -113,6 +113,10 @@ OKAPI_XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
 <source xml:lang="en">Costs follow the event.</source>
 <target xml:lang="zh-hk" state="needs-review-translation">訟費依循結果。</target>
 </trans-unit>
+<trans-unit id="5" resname="p5" xml:space="preserve">
+<source xml:lang="en">Order <bx id="7" ctype="bold"/>accordingly<ex id="8"/>.<it id="9" pos="open" ctype="italic">&lt;i&gt;</it></source>
+<target xml:lang="zh-hk" state="translated">命令<bx id="7" ctype="bold"/>如上<ex id="8"/>。<it id="9" pos="open" ctype="italic">&lt;i&gt;</it></target>
+</trans-unit>
 </body>
 </file>
 </xliff>
@@ -123,6 +127,7 @@ OKAPI_SEGMENTS = [
     ("It was dismissed.", "", "new", False),
     ("See ⟦1⟧section 4⟦2⟧⟦3⟧ of Cap. 210.", "見第210章⟦1⟧第4條⟦2⟧⟦3⟧。", "approved", False),
     ("Costs follow the event.", "訟費依循結果。", "drafted", False),
+    ("Order ⟦1⟧accordingly⟦2⟧.⟦3⟧", "命令⟦1⟧如上⟦2⟧。⟦3⟧", "translated", False),
 ]
 
 MATECAT_XLIFF_2 = """<?xml version="1.0" encoding="UTF-8"?>

@@ -62,7 +62,7 @@ def test_it_imports_each_tools_tmx_skipping_the_untranslated_unit(memory, data, 
     [
         (files_cat.SDLXLIFF, "judgment.docx.sdlxliff", 4, 1),
         (files_cat.MQXLIFF, "judgment_zho-HK.mqxliff", 5, 1),
-        (files_cat.OKAPI_XLIFF, "judgment.html.xlf", 3, 1),
+        (files_cat.OKAPI_XLIFF, "judgment.html.xlf", 4, 1),
         (files_cat.MATECAT_XLIFF_2, "judgment.docx.xlf", 3, 1),
     ],
     ids=["sdlxliff", "mqxliff", "okapi", "matecat-2.0"],

@@ -161,7 +161,7 @@ def test_a_typed_paragraph_number_stays_in_front_of_the_translation(project, man
     assert '<w:footnoteReference w:id="1"/>' in body_xml(data)
 
 
-def test_tracked_changes_are_read_as_accepted_with_a_warning(project, manager):
+def test_tracked_changes_are_read_as_accepted_with_a_warning(project, manager, translator):
     word = docx.Document()
     paragraph = word.add_paragraph("The appeal is ")
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -181,5 +181,7 @@ def test_tracked_changes_are_read_as_accepted_with_a_warning(project, manager):
 
     assert document.segments.get().source == "The appeal is dismissed."
     assert "tracked changes (1 insertion(s), 1 deletion(s))" in document.import_warnings[0]
+    translate_everything(document, translator)
     data = translated_file(document).data
+    assert docx.Document(io.BytesIO(data)).paragraphs[0].text == "上訴駁回。"
     assert "<w:del " not in body_xml(data) and "<w:ins " not in body_xml(data)
