@@ -185,3 +185,40 @@ def test_tracked_changes_are_read_as_accepted_with_a_warning(project, manager, t
     data = translated_file(document).data
     assert docx.Document(io.BytesIO(data)).paragraphs[0].text == "上訴駁回。"
     assert "<w:del " not in body_xml(data) and "<w:ins " not in body_xml(data)
+
+
+def test_editing_one_segment_changes_only_its_paragraph(project, manager, translator):
+    from lxml import etree
+
+    original = formatted_judgment()
+    document = imported(project, manager, original)
+    segment = document.segments.get(source="The appeal is dismissed.")
+    do_save_target(
+        segment, user=translator, role="translator", text="上訴駁回。", base_version=0,
+        action="confirm",
+    )  # fmt: skip
+
+    data = translated_file(document).data
+
+    def parts(package):
+        archive = zipfile.ZipFile(io.BytesIO(package))
+        return {
+            name: etree.tostring(etree.fromstring(archive.read(name)), method="c14n")
+            for name in archive.namelist()
+            if name.endswith(".xml") or name.endswith(".rels")
+        }
+
+    before, after = parts(original), parts(data)
+    changed = {name for name in before if before[name] != after.get(name)}
+    assert changed == {"word/document.xml", "word/styles.xml"}  # the text, and its language
+    old_body = etree.fromstring(before["word/document.xml"])
+    new_body = etree.fromstring(after["word/document.xml"])
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    old_paragraphs = [etree.tostring(p, encoding="unicode") for p in old_body.iter(f"{w}p")]
+    new_paragraphs = [etree.tostring(p, encoding="unicode") for p in new_body.iter(f"{w}p")]
+    differing = [
+        i for i, (a, b) in enumerate(zip(old_paragraphs, new_paragraphs, strict=True)) if a != b
+    ]
+    assert len(differing) == 1
+    assert "上訴駁回。" in new_paragraphs[differing[0]]
+    assert "<w:commentReference" in new_paragraphs[differing[0]]  # the comment stays

@@ -192,3 +192,17 @@ def test_a_trados_comment_becomes_a_note_of_its_segment(project, manager):
     assert document.segments.get(position=2).structure["notes"] == [
         "rita: Check the citation against the report."
     ]
+
+
+def test_the_editor_shows_the_notes_of_the_original_file(client_for, project, manager, translator):
+    from django.urls import reverse
+
+    document = imported(project, manager, "mqxliff")
+    segment = document.segments.get(position=2)
+
+    page = client_for(translator).get(
+        reverse("segment_panel", args=[project.slug, document.pk, segment.pk])
+    )
+
+    assert "Notes in the original file" in page.content.decode()
+    assert "Wording agreed with the court." in page.content.decode()
