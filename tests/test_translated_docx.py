@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import docx
+import pytest
 from docx.oxml.ns import qn
 
 from tests.files_docx import add_footnotes, cite_footnote, formatted_judgment, saved
@@ -222,3 +223,25 @@ def test_editing_one_segment_changes_only_its_paragraph(project, manager, transl
     assert len(differing) == 1
     assert "上訴駁回。" in new_paragraphs[differing[0]]
     assert "<w:commentReference" in new_paragraphs[differing[0]]  # the comment stays
+
+
+def test_an_original_that_no_longer_reads_the_same_is_refused_not_guessed(
+    client_for, project, manager, translator
+):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from workbench.documents.importers.base import ImportRejected
+
+    document = imported(project, manager)
+    translate_everything(document, translator)
+    other = docx.Document()
+    other.add_paragraph("A different judgment altogether.")
+    document.original_file.save("judgment.docx", ContentFile(saved(other)))
+
+    with pytest.raises(ImportRejected, match="no longer reads as it did when it was imported"):
+        translated_file(document)
+    response = client_for(manager).get(
+        reverse("document_translated", args=[project.slug, document.pk]), follow=True
+    )
+    assert "no longer reads as it did when it was imported" in response.content.decode()
