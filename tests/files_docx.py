@@ -140,3 +140,81 @@ def declaring_size(data, name, size):
     patched = bytearray(data)
     patched[entry + 24 : entry + 28] = struct.pack("<I", size)
     return bytes(patched)
+
+
+HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def add_hyperlink(paragraph, text, url):
+    """A w:hyperlink to `url` around a run of `text`, as Word writes one."""
+    r_id = paragraph.part.relate_to(url, HYPERLINK_TYPE, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "Hyperlink")
+    properties.append(style)
+    run.append(properties)
+    t = OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def add_text_box(paragraph, text):
+    """A floating text box holding `text`, as Word 2010+ writes one: the shape in an
+    mc:Choice, and (left out here) a VML copy in mc:Fallback."""
+    xml = (
+        f'<w:r xmlns:w="{W_NS}" xmlns:mc="{MC_NS}" xmlns:wp="{WP_NS}" xmlns:a="{A_NS}" '
+        f'xmlns:wps="{WPS_NS}"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        '<wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" '
+        'relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>0'
+        '</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0'
+        '</wp:posOffset></wp:positionV><wp:extent cx="1828800" cy="457200"/>'
+        '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapSquare wrapText="bothSides"/>'
+        '<wp:docPr id="1" name="Text Box 1"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData '
+        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+        '<wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1828800" '
+        'cy="457200"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr>'
+        f"<wps:txbx><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+        "</wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+        "</mc:Choice></mc:AlternateContent></w:r>"
+    )
+    paragraph._p.append(docx.oxml.parse_xml(xml))
+
+
+def formatted_judgment():
+    """A judgment as a court writes it: a heading, a paragraph with bold, italic,
+    underline, a link and a footnote reference, a commented paragraph, a table, a text
+    box, and a header, all in one Word file."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "HCAL 1234/2024"
+    document.add_heading("Judgment", level=1)
+    paragraph = document.add_paragraph("The ")
+    paragraph.add_run("appellant").bold = True
+    paragraph.add_run(" relied on ")
+    paragraph.add_run("HKSAR v Chan").italic = True
+    paragraph.add_run(" and ")
+    paragraph.add_run("section 4").underline = True
+    paragraph.add_run(", see ")
+    add_hyperlink(paragraph, "the ordinance", "https://www.elegislation.gov.hk/hk/cap210")
+    paragraph.add_run(".")
+    cite_footnote(paragraph, 1)
+    commented = document.add_paragraph("The appeal is dismissed.")
+    document.add_comment(commented.runs, text="Check the order.", author="Reviewer")
+    table = document.add_table(rows=2, cols=2)
+    table.style = "Table Grid"
+    for row, cells in enumerate([("Date", "Sum"), ("1 May", "$5")]):
+        for column, text in enumerate(cells):
+            table.cell(row, column).text = text
+    holder = document.add_paragraph("Costs follow the event.")
+    add_text_box(holder, "Not for publication.")
+    add_footnotes(document, {1: "See HCMA 123/2020."})
+    return saved(document)

@@ -20,7 +20,8 @@ from workbench.translation.models import Annotation, Suggestion
 SUGGESTED = {
     21: DRAFTS[21],
     23: "上訴委員會基於案件涉及具有重大及廣泛重要性的法律論點，且可合理爭辯已出現實質及嚴重不公的情況，根據《香港終審法院條例》（第484章）第32(2)條批予上訴許可。",
-    24: "香港特區訴陳大文，CACC No. 118 of 2022，[2023] HKCA 1402（呂副庭長、高法官及葉法官），2023年11月14日。",
+    # The case name is in italics in the judgment: its tags go with it.
+    24: "\u27e61\u27e7香港特區訴陳大文\u27e6/1\u27e7，CACC No. 118 of 2022，[2023] HKCA 1402（呂副庭長、高法官及葉法官），2023年11月14日。",
     25: "經核證的法律論點如下：",
     27: "基於以下理由，本人會對該問題答「是」，裁定上訴得直，並撤銷定罪。",
     28: "B. 案情",

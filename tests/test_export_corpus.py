@@ -46,11 +46,14 @@ def test_it_exports_the_statuses_asked_for(project, corpus):
     assert sources(data) == ["First, 10 March, translated.", "First, 31 March, drafted."]
 
 
-def test_it_never_exports_a_segment_without_translation(project, corpus):
+def test_untranslated_segments_are_exported_only_when_new_is_chosen(project, corpus):
+    data, tally = exported(project, "tmx", statuses="approved")
+    assert "Second, new." not in sources(data)
+
     data, tally = exported(project, "tmx", statuses="new,approved")
 
-    assert tally.units == 3
-    assert "Second, new." not in sources(data)
+    assert tally.units == 4
+    assert "Second, new." in sources(data)
 
 
 def test_the_date_range_includes_its_first_and_last_day(project, corpus):

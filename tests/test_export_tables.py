@@ -40,16 +40,25 @@ def read_xlsx(data):
 def test_csv_has_a_row_per_approved_segment(project, judgment):
     data, tally = exported(project, "csv")
 
+    first, second = judgment.segments.order_by("position")[:2]
     assert tally.units == 2
     assert read_csv(data) == [
-        ["source", "target", "status", "document", "paragraph"],
-        ["The appeal is dismissed.", "上訴駁回。", "approved", "HCAL 1234/2024", "12"],
+        ["source", "target", "status", "document", "paragraph", "segment"],
+        [
+            "The appeal is dismissed.",
+            "上訴駁回。",
+            "approved",
+            "HCAL 1234/2024",
+            "12",
+            str(first.pk),
+        ],
         [
             'Costs, "as usual".\nNew line.',
             "訟費，「如常」。\n新行。",
             "approved",
             "HCAL 1234/2024",
             "",
+            str(second.pk),
         ],
     ]
 
@@ -57,16 +66,25 @@ def test_csv_has_a_row_per_approved_segment(project, judgment):
 def test_xlsx_has_a_row_per_approved_segment(project, judgment):
     data, tally = exported(project, "xlsx")
 
+    first, second = judgment.segments.order_by("position")[:2]
     assert tally.units == 2
     assert read_xlsx(data) == [
-        ["source", "target", "status", "document", "paragraph"],
-        ["The appeal is dismissed.", "上訴駁回。", "approved", "HCAL 1234/2024", "12"],
+        ["source", "target", "status", "document", "paragraph", "segment"],
+        [
+            "The appeal is dismissed.",
+            "上訴駁回。",
+            "approved",
+            "HCAL 1234/2024",
+            "12",
+            str(first.pk),
+        ],
         [
             'Costs, "as usual".\nNew line.',
             "訟費，「如常」。\n新行。",
             "approved",
             "HCAL 1234/2024",
             None,
+            str(second.pk),
         ],
     ]
 

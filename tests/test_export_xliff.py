@@ -188,9 +188,9 @@ def test_one_file_element_per_document_with_its_dates(project):
         "HCAL 2/2024 <draft>",
     ]
     unit = root.find(".//x:trans-unit", namespaces)
-    workbench = "{urn:x-legal-translation-workbench:export}"
-    assert unit.get(f"{workbench}changed") == "2024-03-05T04:00:00Z"
-    assert unit.get(f"{workbench}paragraph") == "7"
+    contexts = {c.get("context-type"): c.text for c in unit.iterfind(".//x:context", namespaces)}
+    assert contexts["x-changed"] == "2024-03-05T04:00:00Z"
+    assert contexts["x-paragraph"] == "7"
     root = etree.fromstring(xliff_2_0)
     namespaces = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
     assert len(root.findall("x:file", namespaces)) == 2

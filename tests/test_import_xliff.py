@@ -204,8 +204,8 @@ MALFORMED = xliff_1_2(trans_unit("1", "Appeal <g id='1'>dismissed.")).replace(b"
 CLASHING = xliff_1_2(trans_unit("1", "Keep \u27e61\u27e7 as it is."))
 NO_FILE = b'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"></xliff>'
 BAD_FILES = [
-    (XXE, "declares a DTD or entities"),
-    (BILLION_LAUGHS, "declares a DTD or entities"),
+    (XXE, "declares entities"),
+    (BILLION_LAUGHS, "declares entities"),
     (MALFORMED, "is not well-formed XML"),
     (NO_UNITS, "contains no text to translate"),
     (NOT_XLIFF, r"is XML but not XLIFF \(its root element is <html>\)"),
@@ -259,3 +259,29 @@ def test_it_imports_targets_with_their_status_and_history(project, manager, medi
         (3, "import", "命令如上。", "approved"),
     ]
     assert len(stored_files(media_root)) == 1
+
+
+def test_a_doctype_that_declares_no_entities_is_accepted():
+    data = xliff_1_2(trans_unit("1", "Appeal dismissed.")).replace(
+        b"<xliff ", b'<!DOCTYPE xliff SYSTEM "http://example.invalid/xliff.dtd">\n<xliff ', 1
+    )
+
+    assert [block.text for block in xliff.parse(data).blocks] == ["Appeal dismissed."]
+
+
+@pytest.mark.parametrize(
+    "subset",
+    [
+        '<!ENTITY % remote SYSTEM "http://example.invalid/x.dtd"> %remote;',
+        "%remote;",
+        '<!ENTITY name "value">',
+    ],
+    ids=["parameter-entity", "parameter-reference", "general-entity"],
+)
+def test_a_doctype_with_entities_stays_refused(subset):
+    data = xliff_1_2(trans_unit("1", "Appeal dismissed.")).replace(
+        b"<xliff ", f"<!DOCTYPE xliff [{subset}]>\n<xliff ".encode(), 1
+    )
+
+    with pytest.raises(ImportRejected, match="declares entities"):
+        xliff.parse(data)

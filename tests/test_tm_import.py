@@ -104,7 +104,7 @@ def test_it_refuses_the_whole_file_listing_every_bad_unit(memory):
     )
     data = tmx_file(
         ("Good one.", "好。"),
-        ("No target.", ""),
+        ("", "沒有原文。"),
         ("Huge.", "長" * (TranslationUnit.MAX_CHARS + 1)),
         ("Also good.", "亦好。"),
     )
@@ -112,10 +112,22 @@ def test_it_refuses_the_whole_file_listing_every_bad_unit(memory):
         run_import(memory, data)
     problems = [str(p) for p in refused.value.problems]
     assert len(problems) == 2
-    assert problems[0].startswith("line 6 (unit 2): the target text is empty")
+    assert problems[0].startswith("line 6 (unit 2): the source text is empty")
     assert "unit 3" in problems[1] and "10,001 characters" in problems[1]
     assert "Nothing was stored" in str(refused.value)
     assert pairs(memory) == [("Kept.", "保留。")]
+
+
+def test_it_skips_and_counts_untranslated_units(memory):
+    data = tmx_file(("Good one.", "好。"), ("No target yet.", ""), ("Also good.", "亦好。"))
+
+    result = run_import(memory, data)
+
+    assert (result.added, result.skipped) == (2, 1)
+    assert result.summary() == (
+        "2 new units, 0 merged with units already in the memory; 1 untranslated unit(s) skipped."
+    )
+    assert pairs(memory) == [("Also good.", "亦好。"), ("Good one.", "好。")]
 
 
 def test_it_refuses_a_unit_without_the_target_language(memory):
@@ -170,7 +182,7 @@ def test_it_makes_imported_units_findable_by_words_and_shape(memory, project):
 def test_it_refuses_external_entities(memory):
     prolog = '<!DOCTYPE tmx [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
     data = tmx_file(("&secret;", "秘密"), prolog=prolog)
-    with pytest.raises(MemoryImportRejected, match="declares a DOCTYPE"):
+    with pytest.raises(MemoryImportRejected, match="declares entities"):
         run_import(memory, data)
     assert memory.units.count() == 0
 
@@ -181,7 +193,7 @@ def test_it_refuses_an_entity_expansion_bomb(memory):
         for i in range(1, 10)
     )
     data = tmx_file(("&lol9;", "笑"), prolog=f"<!DOCTYPE tmx [{entities}]>\n")
-    with pytest.raises(MemoryImportRejected, match="declares a DOCTYPE"):
+    with pytest.raises(MemoryImportRejected, match="declares entities"):
         run_import(memory, data)
     assert memory.units.count() == 0
 
@@ -339,15 +351,14 @@ def test_it_imports_a_bilingual_xliff(memory):
     ]
 
 
-def test_it_refuses_an_xliff_with_an_untranslated_unit(memory):
+def test_an_untranslated_xliff_unit_is_skipped_and_counted(memory):
     extra = '<trans-unit id="p3"><source>Untranslated.</source></trans-unit>'
     data = XLIFF.format(src="en", tgt="zh-Hant-HK", extra=extra).encode()
-    with pytest.raises(MemoryImportRejected) as refused:
-        run_import(memory, data, filename="judgment.xlf")
-    assert [str(p) for p in refused.value.problems] == [
-        "unit 3 (id p3): the target text is empty or missing"
-    ]
-    assert memory.units.count() == 0
+
+    result = run_import(memory, data, filename="judgment.xlf")
+
+    assert (result.added, result.skipped) == (2, 1)
+    assert memory.units.count() == 2
 
 
 def test_it_refuses_an_xliff_for_another_language_pair(memory):
@@ -365,7 +376,7 @@ def test_it_refuses_an_xliff_with_entities(memory):
         )
         .encode()
     )
-    with pytest.raises(MemoryImportRejected, match="DTD or entities"):
+    with pytest.raises(MemoryImportRejected, match="declares entities"):
         run_import(memory, data, filename="judgment.xlf")
 
 

@@ -31,18 +31,27 @@ def test_it_imports_several_files_and_reports_each(client_for, manager, project,
     assert response.status_code == 200
     page = response.content.decode()
     assert "<strong>ruling.txt</strong> imported" in page
-    assert "<strong>big5.txt</strong> imported" in page
+    # A Chinese file has no place in an English-source project: refused, saying why.
+    assert (
+        "<strong>big5.txt</strong> was not imported: The file&#x27;s text is written in "
+        "Traditional Chinese, but this project translates en → zh-Hant-HK"
+    ) in page
     assert "<strong>empty.txt</strong> was not imported: The file is empty." in page
-    assert sorted(Document.objects.values_list("original_filename", flat=True)) == [
-        "big5.txt",
-        "ruling.txt",
-    ]
+    assert list(Document.objects.values_list("original_filename", flat=True)) == ["ruling.txt"]
+    ruling = Document.objects.get(original_filename="ruling.txt")
+    assert [s.paragraph_number for s in ruling.segments.all()] == ["1", "1", "2"]
+    assert len(stored_files(media_root)) == 1
+
+
+def test_a_big5_file_goes_into_a_chinese_source_project(client_for, manager, zh_project):
+    upload(
+        client_for(manager),
+        zh_project,
+        SimpleUploadedFile("big5.txt", CHINESE.encode("big5hkscs"), "text/plain"),
+    )
     big5 = Document.objects.get(original_filename="big5.txt")
     assert big5.encoding == "big5hkscs"
     assert big5.segments.first().source == "上訴人不服原審判決，提出上訴。"
-    ruling = Document.objects.get(original_filename="ruling.txt")
-    assert [s.paragraph_number for s in ruling.segments.all()] == ["1", "1", "2"]
-    assert len(stored_files(media_root)) == 2
 
 
 def test_it_keeps_the_original_under_a_generated_name(client_for, manager, project, media_root):
@@ -86,9 +95,9 @@ def test_the_filename_is_escaped_on_the_page(client_for, manager, project):
     assert b"&lt;img src=x onerror=alert(1)&gt;.txt" in page
 
 
-def test_the_encoding_can_be_given_explicitly(client_for, manager, project):
+def test_the_encoding_can_be_given_explicitly(client_for, manager, zh_project):
     data = CHINESE.encode("gb18030")
-    upload(client_for(manager), project, SimpleUploadedFile("gb.txt", data), encoding="gb18030")
+    upload(client_for(manager), zh_project, SimpleUploadedFile("gb.txt", data), encoding="gb18030")
     assert Document.objects.get().encoding == "gb18030"
 
 

@@ -16,7 +16,9 @@ from workbench.projects.languages import primary_language
 
 from . import importers, lifecycle
 from .importers.base import ImportRejected
+from .language_check import SAMPLE_CHARS, mismatch, scripts_differ
 from .models import Document, Segment
+from .placeholders import TOKEN
 from .segmentation import count_words, split_segments
 
 MAX_FILENAME = 255
@@ -70,8 +72,10 @@ def check_text(blocks):
 
 
 def check_languages(parsed, project):
-    """A bilingual file must be in the project's language pair; a regional variant that
-    differs (zh-HK for zh-Hant-HK) is only worth a warning."""
+    """A file must be in the project's language pair: the languages it declares (a
+    regional variant that differs, zh-HK for zh-Hant-HK, is only worth a warning, but
+    another script, zh-CN for zh-Hant-HK, is refused), and the languages its text is
+    actually written in (`language_check`), source and, for a bilingual file, target."""
     pairs = [
         ("source", parsed.source_language, project.source_language),
         ("target", parsed.target_language, project.target_language),
@@ -79,7 +83,7 @@ def check_languages(parsed, project):
     for side, found, expected in pairs:
         if not found:
             continue
-        if primary_language(found) != primary_language(expected):
+        if primary_language(found) != primary_language(expected) or scripts_differ(found, expected):
             raise ImportRejected(
                 f"The file's {side} language is {found}, but this project translates "
                 f"{project.language_pair}. Upload it to a project with that language pair."
@@ -87,6 +91,18 @@ def check_languages(parsed, project):
         if found.lower() != expected.lower():
             parsed.warnings.append(
                 f"The file's {side} language is {found}; the project's is {expected}."
+            )
+    texts = [
+        ("text", [block.text for block in parsed.blocks], project.source_language),
+        ("translated text", [block.target for block in parsed.blocks], project.target_language),
+    ]
+    for what, pieces, expected in texts:
+        found = mismatch(TOKEN.sub("", "\n".join(pieces))[:SAMPLE_CHARS], expected)
+        if found:
+            raise ImportRejected(
+                f"The file's {what} {found}, but this project translates "
+                f"{project.language_pair} ({what} in {expected}). Nothing was imported; "
+                "upload the file to a project for its language pair."
             )
 
 

@@ -20,4 +20,9 @@ urlpatterns = [
         views.document_delete,
         name="document_delete",
     ),
+    path(
+        "projects/<slug:slug>/documents/<int:document_id>/translated/",
+        views.download_translated,
+        name="document_translated",
+    ),
 ]

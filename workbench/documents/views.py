@@ -3,7 +3,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from workbench.projects.access import get_project_for_user
@@ -13,6 +15,7 @@ from .forms import AssignForm, DeadlineForm, UploadForm
 from .importers.base import ImportRejected
 from .models import Segment
 from .services import check_upload, import_document
+from .translated import translated_file
 
 SEGMENTS_PER_PAGE = 200
 
@@ -133,3 +136,20 @@ def document_delete(request, slug, document_id):
     document.delete()
     messages.success(request, f"“{title}” deleted.")
     return redirect("project_detail", slug=slug)
+
+
+@login_required
+def download_translated(request, slug, document_id):
+    """The translated original: the imported file in its own format, targets filled in."""
+    document, _ = get_document_for_user(
+        request, slug, document_id, action="document.download_translated"
+    )
+    try:
+        translated = translated_file(document)
+    except ImportRejected as refused:
+        messages.error(request, str(refused))
+        return redirect("document_detail", slug=slug, document_id=document.pk)
+    response = HttpResponse(translated.data, content_type=translated.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, translated.filename)
+    response["X-Untranslated-Segments"] = str(translated.untranslated)
+    return response

@@ -27,6 +27,8 @@ class TermForm(forms.ModelForm):
 
 class GlossaryImportForm(forms.Form):
     file = forms.FileField(
-        help_text="TBX (TBX-Basic) or CSV in UTF-8 with the header source_term, target_term, "
-        "part_of_speech, note, domain, case_sensitive, status."
+        help_text="TBX (TBX-Basic with tig or ntig, or TBX v3) or CSV in UTF-8 with the "
+        "header source_term, target_term, part_of_speech, note, domain, case_sensitive, "
+        "status (or the two language codes for the terms, and definition, part of speech, "
+        "usage status)."
     )

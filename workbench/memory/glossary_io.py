@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from lxml import etree
-from translate.misc.xml_helpers import getXMLlang
+from translate.misc.xml_helpers import parse_xml
 from translate.storage.tbx import tbxfile
 
 from workbench.documents.importers.base import ImportRejected
@@ -34,6 +34,18 @@ CSV_COLUMNS = [
     "status",
 ]
 REQUIRED_COLUMNS = {"source_term", "target_term"}
+# Other tools' names for the columns; "definition" joins the note.
+COLUMN_ALIASES = {
+    "definition": "definition",
+    "notes": "note",
+    "comment": "note",
+    "pos": "part_of_speech",
+    "usage_status": "status",
+    "usage": "status",
+    "administrative_status": "status",
+    "subject_field": "domain",
+    "subject": "domain",
+}
 MAX_TERMS_PER_IMPORT = 20_000
 MAX_LISTED_PROBLEMS = 100
 MAX_NOTE_LENGTH = 5000
@@ -54,7 +66,14 @@ TBX_STATUSES = {
     "deprecated": Term.Status.FORBIDDEN,
     "superseded": Term.Status.FORBIDDEN,
     "forbidden": Term.Status.FORBIDDEN,
+    "notrecommended": Term.Status.FORBIDDEN,
+    "obsolete": Term.Status.FORBIDDEN,
 }
+# The termNote types that carry a term's usage status, in TBX-Basic, TBX 2008 and TBX v3.
+STATUS_NOTES = ("administrativeStatus", "normativeAuthorization", "usageStatus")
+# Descriptions that are notes for the translator: kept in the term's note.
+NOTE_DESCRIPS = {"definition", "context", "explanation"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TBX_STATUS_OUT = {
     Term.Status.PREFERRED: "preferredTerm-admn-sts",
     Term.Status.ADMITTED: "admittedTerm-admn-sts",
@@ -96,7 +115,7 @@ def import_glossary(project, *, data, filename, user=None):
     if suffix in {".tbx", ".xml"}:
         rows, problems = read_tbx(data, project)
     elif suffix == ".csv":
-        rows, problems = read_csv(data)
+        rows, problems = read_csv(data, project)
     else:
         raise GlossaryRejected(
             f"“{filename}” is neither a TBX (.tbx, .xml) nor a CSV (.csv) file; export the glossary "
@@ -164,6 +183,9 @@ def parse_status(value):
         return Term.Status.PREFERRED
     if word in Term.Status.values:
         return word
+    tbx_word = word.replace(" ", "").removesuffix("-admn-sts").removesuffix("term")
+    if tbx_word in TBX_STATUSES:  # a usage status as TBX tools write it: deprecated...
+        return TBX_STATUSES[tbx_word]
     raise ValueError(
         f"the status “{value}” is unknown; use preferred, admitted or forbidden (or leave it "
         "empty for preferred)"
@@ -182,14 +204,19 @@ def parse_yes_no(value):
 # CSV
 
 
-def read_csv(data):
-    """Rows of a UTF-8 CSV file with a header row; returns (rows, problems)."""
+def read_csv(data, project=None):
+    """Rows of a UTF-8 CSV file with a header row; returns (rows, problems).
+
+    The header names the workbench's columns, or as termbase tools write them: the
+    project's two language codes for the terms ("en", "zh-Hant-HK"), "definition",
+    "part of speech", "usage status", "subject field".
+    """
     text = _decode_utf8(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = [name.strip().lower().replace(" ", "_") for name in next(reader, [])]
+        header = [_column(name, project) for name in next(reader, [])]
     except csv.Error as error:
         raise GlossaryRejected(f"The header row cannot be read as CSV ({error}).") from None
     _check_header(header)
@@ -210,12 +237,29 @@ def read_csv(data):
                 continue
             cells += [""] * (len(header) - len(cells))
             fields = {name: _unneutralise(cell) for name, cell in zip(header, cells, strict=True)}
+            definition = fields.pop("definition", "").strip()
+            if definition:
+                fields["note"] = "\n".join(filter(None, [definition, fields.get("note", "")]))
             rows.append(Row(number, label, fields))
     except csv.Error as error:
         raise GlossaryRejected(
             f"Row {reader.line_num} cannot be read as CSV ({error}); nothing was imported."
         ) from None
     return rows, problems
+
+
+def _column(name, project):
+    """The column a header cell names: a language code of the project's pair is its
+    source or target term; a few other tools' names mean the workbench's columns."""
+    words = name.strip().lower().replace(" ", "_").replace("-", "_")
+    if words in COLUMN_ALIASES:
+        return COLUMN_ALIASES[words]
+    if project is not None and name.strip():
+        if same_language(name.strip(), project.source_language):
+            return "source_term"
+        if same_language(name.strip(), project.target_language):
+            return "target_term"
+    return name.strip().lower().replace(" ", "_")
 
 
 def _decode_utf8(data):
@@ -239,7 +283,7 @@ def _decode_utf8(data):
 
 def _check_header(header):
     known = ", ".join(CSV_COLUMNS)
-    unknown = [name for name in header if name not in CSV_COLUMNS]
+    unknown = [name for name in header if name not in CSV_COLUMNS and name != "definition"]
     if unknown:
         raise GlossaryRejected(
             f"The header names unknown column{'s' if len(unknown) > 1 else ''} "
@@ -336,21 +380,32 @@ def _add_child(parent, tag, text, before=None, **attributes):
 
 
 def read_tbx(data, project):
-    """Rows of a TBX (martif) file for this project's pair; entries in other languages
-    are problems, not skipped, so nothing is lost silently."""
+    """Rows of a TBX file for this project's pair: TBX 2008 (<martif>, TBX-Basic, with
+    <tig> or <ntig>) or TBX v3 (ISO 30042:2019, <tbx> with conceptEntry/langSec/termSec).
+    Entries in other languages are problems, not skipped, so nothing is lost silently.
+
+    What an entry says about its concept (subject field, definition, note) applies to
+    each of its terms; what a term says (part of speech, usage status, notes) to that
+    term. A target term's usage status is the entry's status: a deprecated, superseded,
+    obsolete or not recommended target is forbidden.
+    """
     reject_unsafe_xml(data, "The TBX file")
-    root = _root_name(data)
-    if root != "martif":
-        hint = " (TBX v3, ISO 30042:2019)" if root == "tbx" else ""
+    try:
+        root = parse_xml(data)
+    except etree.XMLSyntaxError as error:
+        raise GlossaryRejected(f"The TBX file is not well-formed XML ({error}).") from None
+    kind = _local(root)
+    if kind not in ("martif", "tbx"):
         raise GlossaryRejected(
-            f"The file's root element is <{root}>{hint}, not <martif>: the workbench reads "
-            "TBX 2008 files such as TBX-Basic. Export the glossary as TBX-Basic and upload "
-            "it again."
+            f"The file's root element is <{kind}>, not <martif> (TBX 2008, TBX-Basic) or "
+            "<tbx> (TBX v3): it is not a termbase. Export the glossary as TBX and upload it "
+            "again."
         )
-    store = tbxfile.parsestring(data)
+    entry_name = "termEntry" if kind == "martif" else "conceptEntry"
     rows, problems = [], []
-    for number, entry in enumerate(store.units, start=1):
-        label = f"Entry {number}" + (f" ({entry.getid()})" if entry.xmlelement.get("id") else "")
+    entries = [e for e in root.iter() if _local(e) == entry_name]
+    for number, entry in enumerate(entries, start=1):
+        label = f"Entry {number}" + (f" ({entry.get('id')})" if entry.get("id") else "")
         entry_rows, problem = _rows_of_entry(entry, project)
         if problem:
             problems.append((number, f"{label}: {problem}"))
@@ -358,26 +413,35 @@ def read_tbx(data, project):
     return rows, problems
 
 
-def _root_name(data):
-    # The first start tag is enough; the file was checked for DTDs and entities already.
-    events = etree.iterparse(
-        io.BytesIO(data), events=("start",), resolve_entities=False, no_network=True
-    )
-    for _, element in events:
-        return etree.QName(element).localname
-    return ""
+@dataclass
+class _TbxTerm:
+    text: str
+    notes: dict  # termNote type -> value
+    free_notes: list  # notes, definitions and contexts of the term
+
+
+def _local(element):
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
 def _rows_of_entry(entry, project):
     sources, targets = [], []
-    for node in entry.getlanguageNodes():
-        tag = getXMLlang(node)
+    concept_notes = _free_notes(entry, stop={"langSet", "langSec"})
+    domain = _descrip(entry, "subjectField")
+    for section in (c for c in entry if _local(c) in ("langSet", "langSec")):
+        tag = section.get(XML_LANG, "")
         if not tag:
             return [], "a language section has no xml:lang; say which language it is in."
+        section_notes = _free_notes(section, stop={"tig", "ntig", "termSec"})
+        terms = [
+            _term(container, section_notes)
+            for container in section
+            if _local(container) in ("tig", "ntig", "termSec")
+        ]
         if same_language(tag, project.source_language):
-            sources += entry.get_target_terms(lang=tag)
+            sources += terms
         elif same_language(tag, project.target_language):
-            targets += entry.get_target_terms(lang=tag)
+            targets += terms
         else:
             return [], (
                 f"the language “{tag}” is not part of this project "
@@ -388,15 +452,17 @@ def _rows_of_entry(entry, project):
         return [], f"there is no {missing} term (each entry needs both languages)."
     rows = []
     for target in targets:
-        status = target.administrative_status or _note(target, "normativeAuthorization")
+        status = next((target.notes[t] for t in STATUS_NOTES if target.notes.get(t)), "")
         for source in sources:
+            notes = list(dict.fromkeys(concept_notes + source.free_notes + target.free_notes))
             fields = {
                 "source_term": source.text,
                 "target_term": target.text,
-                "note": "\n".join(_free_notes(source, target)),
-                "domain": _note(source, "subjectField") or _note(target, "subjectField"),
-                "part_of_speech": _note(source, "partOfSpeech") or _note(target, "partOfSpeech"),
-                "case_sensitive": _note(source, CASE_SENSITIVE_NOTE),
+                "note": "\n".join(notes),
+                "domain": domain,
+                "part_of_speech": source.notes.get("partOfSpeech")
+                or target.notes.get("partOfSpeech", ""),
+                "case_sensitive": source.notes.get(CASE_SENSITIVE_NOTE, ""),
             }
             if status:
                 fields["status"] = _tbx_status(status)
@@ -405,19 +471,45 @@ def _rows_of_entry(entry, project):
     return rows, ""
 
 
-def _note(term, category):
-    return next((note.text for note in term.notes if note.category == category), "")
+def _term(container, section_notes):
+    """A <tig>, <ntig> (its <termGrp> holds the term) or TBX v3 <termSec>."""
+    text, notes = "", {}
+    for element in container.iter():
+        name = _local(element)
+        if name == "term" and not text:
+            text = "".join(element.itertext())
+        elif name == "termNote" and element.get("type"):
+            notes.setdefault(element.get("type"), "".join(element.itertext()).strip())
+    return _TbxTerm(text, notes, section_notes + _free_notes(container))
 
 
-def _free_notes(source, target):
-    """Notes and definitions, each once (entry-level ones reach both terms)."""
+def _free_notes(element, stop=frozenset()):
+    """Texts of the notes, definitions and contexts of `element` itself (not of the
+    sections below it named in `stop`)."""
     texts = []
-    for note in (*source.notes, *target.notes):
-        is_note = note.origin not in {"pos", "definition"}
-        is_definition = note.origin == "definition" and note.category in {"definition", None}
-        if (is_note or is_definition) and note.text.strip() and note.text not in texts:
-            texts.append(note.text)
+    for child in element:
+        name = _local(child)
+        if name in stop:
+            continue
+        if name in ("descripGrp", "termGrp"):
+            texts += _free_notes(child)
+        elif name == "note" or (name == "descrip" and child.get("type") in NOTE_DESCRIPS):
+            text = "".join(child.itertext()).strip()
+            if text:
+                texts.append(text)
     return texts
+
+
+def _descrip(element, kind):
+    """The text of `element`'s own <descrip type=kind> (or in its <descripGrp>)."""
+    for child in element:
+        if _local(child) == "descripGrp":
+            found = _descrip(child, kind)
+            if found:
+                return found
+        elif _local(child) == "descrip" and child.get("type") == kind:
+            return "".join(child.itertext()).strip()
+    return ""
 
 
 def _tbx_status(value):

@@ -31,8 +31,9 @@ class UnitForm(forms.ModelForm):
 
 class MemoryImportForm(forms.Form):
     file = forms.FileField(
-        help_text="TMX 1.4, a two-column CSV or Excel sheet (source, target; a header row "
-        "is optional), or bilingual XLIFF."
+        help_text="TMX (from OmegaT, Trados, memoQ or the workbench), a two-column CSV or "
+        "Excel sheet (source, target; a header row is optional), or a bilingual file: XLIFF, "
+        "Trados SDLXLIFF or memoQ MQXLIFF. Untranslated units are skipped and counted."
     )
 
 

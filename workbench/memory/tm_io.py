@@ -1,9 +1,13 @@
-"""Translation memory files in and out: TMX 1.4, two-column CSV and XLSX, bilingual XLIFF
-in; TMX out.
+"""Translation memory files in and out: TMX (1.1 to 1.4b, from OmegaT, Trados, memoQ and
+the workbench itself), two-column CSV and XLSX, and any bilingual file the document
+importer reads (XLIFF 1.2 and 2.0, Trados SDLXLIFF, memoQ MQXLIFF) in; TMX out.
 
-An import is all or nothing. Every unit is checked; if any is unusable (empty or missing
-target, an enormous unit, a control character, the wrong language) the whole file is
-refused with a list of what is wrong where, and nothing is stored. Units are streamed
+An import is all or nothing. Every unit is checked; if any is unusable (a missing
+source, an enormous unit, a control character, the wrong language) the whole file is
+refused with a list of what is wrong where, and nothing is stored. A unit that simply
+has no translation yet, normal in a bilingual file or a TMX exported with untranslated
+segments, is skipped and counted instead. In a spreadsheet an empty target cell is a
+mistake in the sheet, and a problem like any other. Units are streamed
 (COPY) into a temporary staging table as they are read, so a million-unit TMX passes
 through in flat memory, and merged into the memory at the end; one transaction holds it
 all, which is what makes a late error undo everything.
@@ -24,10 +28,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from lxml import etree
-from translate.storage import xliff
 
+from workbench.documents.importers import xliff as xliff_importer
 from workbench.documents.importers.base import ImportRejected
-from workbench.documents.importers.safety import open_zip_safely, reject_unsafe_xml
+from workbench.documents.importers.safety import PROLOG_BYTES, check_doctype, open_zip_safely
+from workbench.documents.placeholders import TOKEN
 from workbench.projects.languages import normalise_language, primary_language
 
 from .models import TranslationUnit
@@ -39,6 +44,8 @@ FORMATS = {
     ".xlsx": "xlsx",
     ".xlf": "xliff",
     ".xliff": "xliff",
+    ".sdlxliff": "xliff",
+    ".mqxliff": "xliff",
 }
 MAX_PROBLEMS = 50
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -68,14 +75,29 @@ class Problem:
 
 
 @dataclass
+class Untranslated:
+    """A unit with a source and no translation: skipped, and counted."""
+
+    where: str
+
+
+@dataclass
 class ImportResult:
     added: int = 0
     merged: int = 0
+    skipped: int = 0  # untranslated units left out
     problems: list = field(default_factory=list)
 
     @property
     def total(self):
         return self.added + self.merged
+
+    def summary(self):
+        """What the import did, in a sentence for the page and the command line."""
+        text = f"{self.added} new units, {self.merged} merged with units already in the memory"
+        if self.skipped:
+            text += f"; {self.skipped} untranslated unit(s) skipped"
+        return text + "."
 
 
 def detect_format(filename):
@@ -83,8 +105,8 @@ def detect_format(filename):
     if fmt is None:
         raise MemoryImportRejected(
             f"“{filename}” is not a translation memory file this workbench reads. "
-            "Use TMX (.tmx), a two-column CSV (.csv) or Excel sheet (.xlsx), or bilingual "
-            "XLIFF (.xlf, .xliff)."
+            "Use TMX (.tmx), a two-column CSV (.csv) or Excel sheet (.xlsx), or a bilingual "
+            "file (.xlf, .xliff, .sdlxliff, .mqxliff)."
         )
     return fmt
 
@@ -111,10 +133,15 @@ def import_memory_file(memory, stream, filename, *, user=None, format=None):
             # Leaving the block by an exception rolls back everything written so far.
             raise MemoryImportRejected(_summary(writer, filename), writer.problems)
         if not writer.count:
-            raise MemoryImportRejected(f"“{filename}” contains no translation units.")
+            untranslated = (
+                f" ({writer.skipped} unit(s) have no translation yet)" if writer.skipped else ""
+            )
+            raise MemoryImportRejected(
+                f"“{filename}” contains no translated units{untranslated}; nothing was stored."
+            )
         added = staging.merge_into(memory, PurePath(filename).name[:255], user)
         staging.drop()
-    return ImportResult(added=added, merged=writer.count - added)
+    return ImportResult(added=added, merged=writer.count - added, skipped=writer.skipped)
 
 
 def _summary(writer, filename):
@@ -132,12 +159,17 @@ class _UnitWriter:
     def __init__(self, copy):
         self.copy = copy
         self.count = 0
+        self.skipped = 0
         self.problems = []
 
     def add(self, item):
-        """`item` is (where, source, target) from a reader, or a Problem it found."""
+        """`item` is (where, source, target) from a reader, or a Problem or an
+        Untranslated unit it found."""
         if isinstance(item, Problem):
             self.problems.append(item)
+            return
+        if isinstance(item, Untranslated):
+            self.skipped += 1
             return
         where, source, target = item
         source, target = (source or "").strip(), (target or "").strip()
@@ -294,10 +326,13 @@ def _check_file_languages(found_source, found_target, memory, filename_kind):
 def _read_tmx(stream, memory):
     """Stream <tu> elements with lxml, never building the whole tree.
 
-    The parser neither loads DTDs nor resolves entities nor touches the network, and a
-    file that declares a DOCTYPE at all is refused at its first element, before any
-    entity could be referenced (XXE, billion laughs).
+    The parser neither loads DTDs nor resolves entities nor touches the network. A
+    DOCTYPE (OmegaT writes one into every TMX) is accepted when it declares no entities,
+    which is checked on the file's first bytes before parsing (XXE, billion laughs).
     """
+    head = stream.read(PROLOG_BYTES)
+    check_doctype(head, "The TMX file")
+    stream.seek(0)
     parser = etree.iterparse(
         stream,
         events=("start", "end"),
@@ -328,7 +363,9 @@ def _read_tmx(stream, memory):
             target = _variant(variants, memory.target_language)
             if unit_number == 1 and (source is None or target is None):
                 _refuse_pair(variants, memory)
-            if source is None or target is None:
+            if source is not None and target is not None and source.strip() and not target.strip():
+                yield Untranslated(where)  # the target variant is there, still empty
+            elif source is None or target is None:
                 missing = memory.source_language if source is None else memory.target_language
                 found = ", ".join(lang or "no language" for lang in variants) or "nothing"
                 yield Problem(where, f"no {missing} text (the unit has: {found})")
@@ -353,12 +390,6 @@ def _refuse_pair(variants, memory):
 
 
 def _check_tmx_root(root):
-    if root.getroottree().docinfo.doctype:
-        raise MemoryImportRejected(
-            "The TMX file declares a DOCTYPE, which translation memories never need and "
-            "attacks use (external entities, entity expansion). The file was refused; "
-            "export it again from its tool."
-        )
     if root.tag != "tmx":
         raise MemoryImportRejected(
             f"The file is XML but not TMX (its root element is <{root.tag}>, not <tmx>)."
@@ -520,23 +551,24 @@ def _is_language_tag(text):
 
 
 def _read_xliff(stream, memory):
-    data = stream.read()
-    reject_unsafe_xml(data, "The XLIFF file")
+    """The segments of a bilingual file, read by the document importer (so Trados and
+    memoQ segmentation, statuses and inline codes are understood the same way), with
+    inline codes left out: a memory matches on the text."""
     try:
-        store = xliff.xlifffile.parsestring(data)
-    except Exception as error:  # translate-toolkit raises lxml and its own errors
-        raise MemoryImportRejected(f"The XLIFF file cannot be read ({error}).") from None
+        parsed = xliff_importer.parse(stream.read())
+    except ImportRejected as rejected:
+        raise MemoryImportRejected(str(rejected)) from None
     swapped = _check_file_languages(
-        store.getsourcelanguage(), store.gettargetlanguage(), memory, "XLIFF file"
+        parsed.source_language, parsed.target_language, memory, "bilingual file"
     )
-    number = 0
-    for unit in store.units:
-        if unit.isheader():
-            continue
-        number += 1
-        unit_id = unit.xmlelement.get("id")  # getid() prefixes the file name
+    for number, block in enumerate(parsed.blocks, start=1):
+        where = block.structure
+        unit_id = where.get("unit", "") + (f", segment {where['mid']}" if "mid" in where else "")
         label = f"unit {number}" + (f" (id {unit_id})" if unit_id else "")
-        source, target = unit.source or "", unit.target or ""
+        source, target = TOKEN.sub("", block.text), TOKEN.sub("", block.target)
         if swapped:
             source, target = target, source
-        yield label, source, target
+        if not target.strip() and source.strip():
+            yield Untranslated(label)
+        else:
+            yield label, source, target

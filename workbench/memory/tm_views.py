@@ -106,8 +106,7 @@ def memory_import(request, slug):
         else:
             messages.success(
                 request,
-                f"“{uploaded.name}” imported: {result.added} new units, "
-                f"{result.merged} merged with units already in the memory.",
+                f"“{uploaded.name}” imported: {result.summary()}",
             )
             return redirect("tm_units", slug=slug)
     context = {

@@ -28,6 +28,8 @@ CAPABILITIES = {
     "document.brief.edit": REVIEWING,
     "document.draft": REVIEWING,  # start the agents on any document of the project
     "document.draft.assigned": frozenset({TRANSLATOR}),  # ... on a document assigned to them
+    "document.download_translated": MANAGING,  # the translated original, back to the client
+    "document.review_file": REVIEWING,  # the bilingual review file, out and back in
     # Segments
     "segment.edit": EVERYONE,  # save, confirm, restore, decide issues, ask the agents
     "segment.approve": REVIEWING,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 DOCUMENT = "projects/<slug:slug>/documents/<int:document_id>/"
 SEGMENT = DOCUMENT + "segments/<int:segment_id>/"
@@ -35,5 +35,11 @@ urlpatterns = [
         SEGMENT + "history/<int:revision_id>/restore/",
         views.revision_restore,
         name="revision_restore",
+    ),
+    path(DOCUMENT + "review-file/", review_views.review_file_download, name="review_file"),
+    path(
+        DOCUMENT + "review-file/import/",
+        review_views.review_file_import,
+        name="review_file_import",
     ),
 ]

@@ -1,5 +1,12 @@
 """Word documents: headings, paragraphs, list items and table cells in document order,
-each footnote right after the block that cites it.
+each footnote right after the block that cites it, each text box right after the
+paragraph that holds it.
+
+Inline formatting that differs from the paragraph's own (bold, italic, underline, a
+character style...), hyperlinks and note references become protected tokens, so the
+translation can carry them and the translated file (`documents.translated.docx`) gives
+them back. Comments are kept as the block's notes. Tracked changes are read as if
+accepted (deleted text left out), with a warning that says so.
 
 python-docx only ever sees a copy of the file rebuilt from parts that were read within
 their declared sizes and checked for DTDs and entities. It resolves styles; the body,
@@ -11,7 +18,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import docx
 from defusedxml.ElementTree import fromstring
@@ -19,8 +26,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
+from lxml import etree
 
-from ..placeholders import opening_token
+from ..placeholders import TOKEN, closing_token, opening_token
 from .base import Block, ImportRejected, ParsedDocument, split_paragraph_number
 from .safety import open_zip_safely, read_parts_safely, reject_unsafe_xml
 
@@ -39,20 +47,48 @@ UNNUMBERED_FORMATS = {"bullet", "none"}
 # what its AlternateContent Choice already holds; properties hold no text.
 SKIPPED = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), qn("w:tblPr"), qn("w:tcPr")}
 SKIPPED.add("{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
+# A text box's paragraphs are blocks of their own, read after the paragraph holding it.
+SKIPPED.add(qn("w:txbxContent"))
+FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Formatting that carries meaning: a run differing from its paragraph in one of these is
+# tagged. Highlighting and shading are left out: they are a reader's marks, not the text's.
+SHOWN_FORMATTING = {
+    qn(f"w:{name}")
+    for name in (
+        "rStyle", "b", "bCs", "i", "iCs", "u", "strike", "dstrike", "vertAlign", "caps",
+        "smallCaps", "color", "em",
+    )
+}  # fmt: skip
+TEXT_CHILDREN = {
+    qn("w:t"), qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen"),
+    qn("w:footnoteReference"), qn("w:endnoteReference"),
+}  # fmt: skip
 NOTES = [("footnote", RT.FOOTNOTES), ("endnote", RT.ENDNOTES)]
 NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 
 
 def parse(data, encoding=None):
+    return _WordReader(open_word(data)).parsed()
+
+
+def open_word(data):
+    """The python-docx Document of checked bytes, or ImportRejected."""
     copy = _checked_copy(data)
     try:
-        word = docx.Document(io.BytesIO(copy))
+        return docx.Document(io.BytesIO(copy))
     except Exception as error:  # python-docx raises KeyError, ValueError... on a bad package
         raise ImportRejected(
             f"The Word file could not be opened ({error}). Open it in Word, save it as "
             "“Word Document (.docx)” and upload that file."
         ) from None
-    return _WordReader(word).parsed()
+
+
+def read_for_writing(word):
+    """The blocks of an opened Word file, each knowing its paragraphs (`paragraphs`), the
+    runs behind its note tokens (`runs`) and its typed number (`number_prefix`), and the
+    XML roots of the note parts that were read ({part: root}), for the translated file."""
+    reader = _WordReader(word)
+    return reader.parsed().blocks, reader.note_parts
 
 
 def _checked_copy(data):
@@ -124,7 +160,9 @@ class _WordReader:
     def __init__(self, word):
         self.part = word.part
         self.numbering = _Numbering(self._related_xml(RT.NUMBERING))
+        self.note_parts = {}
         self.notes = {kind: self._notes(kind, reltype) for kind, reltype in NOTES}
+        self.comments = self._comments()
         self.blocks = []
         self.warnings = []
         self.numbered = []
@@ -139,34 +177,72 @@ class _WordReader:
             else:
                 self._read_table(element)
         self._tell_paragraphs_from_list_items()
+        self._warn_tracked_changes()
         return ParsedDocument(format="docx", blocks=self.blocks, warnings=self.warnings)
 
-    def _read_paragraph(self, p):
+    def _warn_tracked_changes(self):
+        body = self.part.element.body
+        inserted = sum(1 for _ in body.iter(qn("w:ins"), qn("w:moveTo")))
+        deleted = sum(1 for _ in body.iter(qn("w:del"), qn("w:moveFrom")))
+        if inserted or deleted:
+            self.warnings.append(
+                f"The Word file has tracked changes ({inserted} insertion(s), {deleted} "
+                "deletion(s)). They were read as accepted: inserted text is translated, "
+                "deleted text is left out, and the translated file has no tracked changes. "
+                "If they were not meant to be accepted, reject them in Word and upload again."
+            )
+
+    def _read_paragraph(self, p, structure=None):
         style = self._style_of(p)
         # An empty numbered paragraph still uses up its number in Word, so count first.
         numbering = self._numbering_of(p, style)
         label, number_format = self.numbering.next(*numbering) if numbering else ("", "")
-        text, placeholders, cited, hidden = self._inline(p, style)
-        if not text:
-            return
-        level = _heading_level(p, style)
-        if label:
-            number = label
-        else:
-            number, text = split_paragraph_number(text)
-            if number and level is None:
-                self.typed_numbers += 1
-        block = Block(
-            text=SPACES.sub(" ", text).strip(),
-            kind="paragraph" if level is None else "heading",
-            paragraph_number=number,
-            hidden=hidden,
-            structure={} if level is None else {"level": level},
-            placeholders=placeholders,
-        )
-        self._add(block, cited, f"Paragraph {number}" if number else None)
-        if number_format and level is None:
-            self.numbered.append(_Numbered(block, numbering[0], numbering[1], number_format))
+        inline = self._inline(p, style)
+        text = inline.text
+        if text:
+            level = _heading_level(p, style)
+            prefix = ""
+            if label:
+                number = label
+            else:
+                number, rest = _typed_number(text, inline.placeholders)
+                if number:
+                    prefix, text = TOKEN.sub("", text[: len(text) - len(rest)]), rest
+                if number and level is None:
+                    self.typed_numbers += 1
+            where = dict(structure or {})
+            if level is not None:
+                where["level"] = level
+            block = Block(
+                text=SPACES.sub(" ", text).strip(),
+                kind="paragraph" if level is None else "heading",
+                paragraph_number=number,
+                hidden=inline.hidden,
+                structure=self._with_comments(where, inline.comments),
+                placeholders=inline.placeholders,
+            )
+            block.paragraphs, block.runs, block.number_prefix = [p], inline.runs, prefix
+            block.usual_properties = inline.usual
+            self._add(block, inline.cited, f"Paragraph {number}" if number else None)
+            if number_format and level is None:
+                self.numbered.append(_Numbered(block, numbering[0], numbering[1], number_format))
+        self._read_text_boxes(p)
+
+    def _read_text_boxes(self, p):
+        """Each paragraph of the paragraph's text boxes, as a block of its own (Word keeps
+        a second, older copy of each text box as a fallback: that one is skipped)."""
+        for box in p.iter(qn("w:txbxContent")):
+            if any(ancestor.tag == FALLBACK for ancestor in box.iterancestors()):
+                continue
+            if next(box.iterancestors(qn("w:txbxContent")), None) is not None:
+                continue  # a text box in a text box is read with its own paragraph
+            for element in _contents(box):
+                if element.tag == qn("w:p"):
+                    self._read_paragraph(element, {"text_box": True})
+
+    def _with_comments(self, structure, comment_ids):
+        notes = [self.comments[c] for c in dict.fromkeys(comment_ids) if c in self.comments]
+        return {**structure, "notes": notes} if notes else structure
 
     def _read_table(self, tbl):
         table = self.tables
@@ -186,28 +262,36 @@ class _WordReader:
             self._read_table(inner)
 
     def _read_cell(self, paragraphs, where):
-        texts, placeholders, cited, hidden = [], {}, [], False
+        texts, placeholders, cited, hidden, runs, comments = [], {}, [], False, {}, []
+        usual = ""
         for p in paragraphs:
             style = self._style_of(p)
             numbering = self._numbering_of(p, style)
             if numbering:
                 self.numbering.next(*numbering)  # numbers in cells count on in the body
-            text, found, notes, hidden_here = self._inline(p, style, len(placeholders))
-            texts.append(SPACES.sub(" ", text).strip())
-            placeholders |= found
-            cited += notes
-            hidden = hidden or hidden_here
+            inline = self._inline(p, style, _count_numbers(placeholders))
+            texts.append(SPACES.sub(" ", inline.text).strip())
+            placeholders |= inline.placeholders
+            cited += inline.cited
+            runs |= inline.runs
+            comments += inline.comments
+            hidden = hidden or inline.hidden
+            usual = usual or (inline.usual if inline.text else "")
         text = _joined(texts)
         if text:
             block = Block(
                 text=text,
                 kind="table_cell",
                 hidden=hidden,
-                structure=where,
+                structure=self._with_comments(where, comments),
                 placeholders=placeholders,
             )
+            block.paragraphs, block.runs, block.number_prefix = paragraphs, runs, ""
+            block.usual_properties = usual
             label = f"Table {where['table'] + 1}, row {where['row'] + 1}, column {where['col'] + 1}"
             self._add(block, cited, label)
+        for p in paragraphs:
+            self._read_text_boxes(p)
 
     def _add(self, block, cited, label):
         """Append a block, warn if it hides text, and put the notes it cites after it."""
@@ -222,14 +306,26 @@ class _WordReader:
                     f"kept in “{_excerpt(block.text)}”."
                 )
                 continue
-            texts, hidden = [], False
-            for p in note.findall("w:p", NS):
-                text, _, _, hidden_here = self._inline(p, self._style_of(p), follow_notes=False)
-                texts.append(SPACES.sub(" ", text).strip())
-                hidden = hidden or hidden_here
+            texts, hidden, placeholders, runs, usual = [], False, {}, {}, ""
+            paragraphs = note.findall("w:p", NS)
+            for p in paragraphs:
+                inline = self._inline(
+                    p, self._style_of(p), _count_numbers(placeholders), follow_notes=False
+                )
+                texts.append(SPACES.sub(" ", inline.text).strip())
+                placeholders |= inline.placeholders
+                runs |= inline.runs
+                hidden = hidden or inline.hidden
+                usual = usual or (inline.usual if inline.text else "")
             note_block = Block(
-                text=_joined(texts), kind="footnote", hidden=hidden, structure={kind: note_id}
+                text=_joined(texts),
+                kind="footnote",
+                hidden=hidden,
+                structure={kind: note_id},
+                placeholders=placeholders,
             )
+            note_block.paragraphs, note_block.runs, note_block.number_prefix = paragraphs, runs, ""
+            note_block.usual_properties = usual
             if note_block.text:
                 self.blocks.append(note_block)
                 if hidden:
@@ -248,37 +344,70 @@ class _WordReader:
         )
 
     def _inline(self, p, paragraph_style, tokens_before=0, follow_notes=True):
-        """(text, placeholders, cited notes, any text hidden) of one paragraph.
+        """The text of one paragraph, its tokens and what they stand for, the notes and
+        comments it cites, and whether any of its text is hidden.
 
         Tabs and line breaks come out as "\\t" and "\\n" so a typed "12<tab>" is still
-        recognised as a paragraph number; the caller turns them into spaces.
+        recognised as a paragraph number; the caller turns them into spaces. A run whose
+        shown formatting differs from the paragraph's usual one, and a hyperlink, are a
+        pair of tokens around their text; a note reference is one token.
         """
-        pieces, placeholders, cited = [], {}, []
-        hidden = False
-        for run in _runs([p]):
-            run_text = []
-            for child in run:
-                tag = child.tag
-                if tag == qn("w:t"):
-                    run_text.append(child.text or "")
-                elif tag in (qn("w:tab"), qn("w:ptab")):
-                    run_text.append("\t")
-                elif tag in (qn("w:br"), qn("w:cr")):
-                    run_text.append("\n")
-                elif tag == qn("w:noBreakHyphen"):
-                    run_text.append("\u2011")
-                elif follow_notes and tag in (qn("w:footnoteReference"), qn("w:endnoteReference")):
-                    kind = "footnote" if tag == qn("w:footnoteReference") else "endnote"
-                    note_id = child.get(qn("w:id"), "")
-                    token = opening_token(tokens_before + len(placeholders) + 1)
-                    placeholders[token] = {"type": kind, "id": note_id}
-                    cited.append((kind, note_id))
-                    run_text.append(token)
-            text = "".join(run_text)
-            if text.strip() and self._hides(run, paragraph_style):
-                hidden = True
-            pieces.append(text)
-        return "".join(pieces).strip(), placeholders, cited, hidden
+        inline = _Inline(number=tokens_before)
+        runs = list(runs_in([p]))
+        usual = _usual_formatting(runs)
+        open_pair = None  # (kind, key, closing token) of the pair the text is in
+        for run in runs:
+            run_text = self._run_text(run, inline, follow_notes)
+            if run_text.strip() and self._hides(run, paragraph_style):
+                inline.hidden = True
+            inline.comments += [c.get(qn("w:id")) for c in run.iter(qn("w:commentReference"))]
+            if not run_text:
+                continue  # a drawing, a field code, a comment mark: no text to tag
+            link = _link_of(run, p)
+            key = ("link", id(link)) if link is not None else ("format", _formatting(run))
+            if key == ("format", usual) or _cites_note(run):
+                key = None
+            if open_pair and open_pair[:2] != key:
+                inline.pieces.append(open_pair[2])
+                open_pair = None
+            if key and open_pair is None and run_text.strip():
+                opening, closing = inline.pair(_pair_markup(key[0], run, link))
+                inline.pieces.append(opening)
+                open_pair = (*key, closing)
+            inline.pieces.append(run_text)
+        if open_pair:
+            inline.pieces.append(open_pair[2])
+        inline.text = "".join(inline.pieces).strip()
+        inline.usual = next(
+            (
+                etree.tostring(run.find(qn("w:rPr")), encoding="unicode")
+                for run in runs
+                if _formatting(run) == usual and run.find(qn("w:rPr")) is not None
+            ),
+            "",
+        )
+        return inline
+
+    def _run_text(self, run, inline, follow_notes):
+        run_text = []
+        for child in run:
+            tag = child.tag
+            if tag == qn("w:t"):
+                run_text.append(child.text or "")
+            elif tag in (qn("w:tab"), qn("w:ptab")):
+                run_text.append("\t")
+            elif tag in (qn("w:br"), qn("w:cr")):
+                run_text.append("\n")
+            elif tag == qn("w:noBreakHyphen"):
+                run_text.append("\u2011")
+            elif follow_notes and tag in (qn("w:footnoteReference"), qn("w:endnoteReference")):
+                kind = "footnote" if tag == qn("w:footnoteReference") else "endnote"
+                note_id = child.get(qn("w:id"), "")
+                token = inline.code({"type": kind, "id": note_id})
+                inline.runs[token] = run
+                inline.cited.append((kind, note_id))
+                run_text.append(token)
+        return "".join(run_text)
 
     def _hides(self, run, paragraph_style):
         """Hidden by the run's own formatting, else by its character style, else by its
@@ -337,14 +466,133 @@ class _WordReader:
 
     def _notes(self, kind, reltype):
         """{w:id: <w:footnote>} for the notes people wrote (not Word's separator lines)."""
-        root = self._related_xml(reltype)
-        if root is None:
+        try:
+            part = self.part.part_related_by(reltype)
+        except KeyError:
             return {}
+        root = parse_xml(part.blob)
+        self.note_parts[part] = root
         return {
             note.get(qn("w:id")): note
             for note in root.findall(f"w:{kind}", NS)
             if note.get(qn("w:type"), "normal") == "normal"
         }
+
+    def _comments(self):
+        """{comment id: "Author: text"} of the file's comments."""
+        root = self._related_xml(RT.COMMENTS)
+        if root is None:
+            return {}
+        comments = {}
+        for comment in root.findall("w:comment", NS):
+            text = " ".join(
+                "".join(t.text or "" for t in p.iter(qn("w:t")))
+                for p in comment.findall(".//w:p", NS)
+            ).strip()
+            author = comment.get(qn("w:author"), "")
+            comments[comment.get(qn("w:id"))] = f"{author}: {text}" if author else text
+        return comments
+
+
+@dataclass
+class _Inline:
+    """What `_inline` finds in one paragraph."""
+
+    number: int = 0  # tokens numbered so far in the block
+    pieces: list = field(default_factory=list)
+    placeholders: dict = field(default_factory=dict)
+    runs: dict = field(default_factory=dict)  # token -> the run holding a note reference
+    cited: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
+    hidden: bool = False
+    text: str = ""
+    usual: str = ""  # the run properties of the paragraph's usual text, as XML
+
+    def code(self, markup):
+        self.number += 1
+        token = opening_token(self.number)
+        self.placeholders[token] = markup
+        return token
+
+    def pair(self, markup):
+        self.number += 1
+        opening, closing = opening_token(self.number), closing_token(self.number)
+        self.placeholders[opening] = markup
+        self.placeholders[closing] = {"type": "end"}
+        return opening, closing
+
+
+def _formatting(run):
+    """The run's shown formatting as a comparable string."""
+    properties = run.find(qn("w:rPr"))
+    if properties is None:
+        return ""
+    return "".join(
+        etree.tostring(child, encoding="unicode")
+        for child in properties
+        if child.tag in SHOWN_FORMATTING
+    )
+
+
+def _usual_formatting(runs):
+    """The paragraph's own formatting, not worth a tag: that of runs that add none to
+    their paragraph style, when there is text in such runs, else the formatting most
+    of the text has (a paragraph all in bold)."""
+    lengths = Counter()
+    for run in runs:
+        lengths[_formatting(run)] += sum(len(t.text or "") for t in run.findall(qn("w:t")))
+    if lengths[""]:
+        return ""
+    return lengths.most_common(1)[0][0] if lengths else ""
+
+
+def _link_of(run, p):
+    """The hyperlink the run is in, or None."""
+    for ancestor in run.iterancestors():
+        if ancestor is p:
+            return None
+        if ancestor.tag == qn("w:hyperlink"):
+            return ancestor
+    return None
+
+
+def _pair_markup(kind, run, link):
+    """What a pair of tokens stands for: the run properties of the formatted text, and
+    for a link the hyperlink's attributes."""
+    properties = run.find(qn("w:rPr"))
+    markup = {
+        "type": kind,
+        "rPr": "" if properties is None else etree.tostring(properties, encoding="unicode"),
+    }
+    if link is not None:
+        markup["attributes"] = dict(link.attrib)
+    return markup
+
+
+def _typed_number(text, placeholders):
+    """(number, rest) of a paragraph that starts with a typed number, also when the
+    number alone is formatted differently ("⟦1⟧12.⟦/1⟧ The appellant..."): that pair
+    of tokens goes with the number."""
+    number, rest = split_paragraph_number(text)
+    opening = TOKEN.match(text)
+    if number or not opening or opening.group(1):
+        return number, rest
+    closing = closing_token(opening.group(2))
+    number, rest = split_paragraph_number(text[opening.end() :])
+    if not number or not rest.startswith(closing):
+        return "", text
+    del placeholders[opening.group(0)], placeholders[closing]
+    return number, rest[len(closing) :].lstrip()
+
+
+def _cites_note(run):
+    return run.find(qn("w:footnoteReference")) is not None or (
+        run.find(qn("w:endnoteReference")) is not None
+    )
+
+
+def _count_numbers(placeholders):
+    return sum(1 for token in placeholders if not token.startswith("\u27e6/"))
 
 
 class _Numbering:
@@ -455,7 +703,7 @@ def _children(element, tag):
                 yield from _children(content, tag)
 
 
-def _runs(elements):
+def runs_in(elements):
     """The runs inside paragraph content, in order, through hyperlinks, insertions,
     fields, content controls and text boxes, leaving out deleted text."""
     for element in elements:
@@ -464,7 +712,7 @@ def _runs(elements):
                 continue
             if child.tag == qn("w:r"):
                 yield child
-            yield from _runs([child])
+            yield from runs_in([child])
 
 
 def _heading_level(p, style):
@@ -529,4 +777,5 @@ def _joined(paragraphs):
 
 
 def _excerpt(text, length=40):
+    text = TOKEN.sub("", text)  # as the person reads it in Word
     return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,6 +1,7 @@
 """Hostile files are refused before any parser that could be tricked reads them."""
 
 import io
+import re
 import zipfile
 import zlib
 
@@ -12,23 +13,46 @@ from .base import ImportRejected
 MAX_ZIP_MEMBERS = 2000
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+# Where a DOCTYPE can be: before the root element, after at most a BOM, the XML
+# declaration and comments. Its internal subset is between [ and ].
+PROLOG_BYTES = 64 * 1024
+DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*(?:\[(?P<subset>.*?)\]\s*)?>", re.DOTALL)
+ENTITY_MARKUP = re.compile(rb"<!ENTITY|%\s*[\w.-]+\s*;|%[\w.-]+")
 
 
 def reject_unsafe_xml(data, part_name):
-    """Refuse XML with a DOCTYPE or entity declarations (XXE, billion laughs) or broken XML.
+    """Refuse XML that declares entities (XXE, billion laughs) or is broken.
 
-    defusedxml parses without expanding anything and raises on DTDs and entities.
+    A DOCTYPE alone is harmless and common (OmegaT writes one into every TMX, many TBX
+    files name their DTD): it is accepted when it declares no entities, general or
+    parameter, and references none, and nothing ever fetches its external subset (the
+    parsers that read the file after this check load no DTD and touch no network).
+    defusedxml parses without expanding anything and raises on any entity declaration.
     """
+    check_doctype(data, part_name)
     try:
-        fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise ImportRejected(
-            f"{part_name} declares a DTD or entities, which documents never need and attacks "
-            "use (XXE, entity expansion). The file was refused; export it again from its "
-            "authoring tool."
-        ) from None
+        raise ImportRejected(_entities_refused(part_name)) from None
     except Exception as error:  # ParseError and friends: the XML itself is broken
         raise ImportRejected(f"{part_name} is not well-formed XML ({error}).") from None
+
+
+def check_doctype(head, part_name):
+    """Refuse a DOCTYPE whose internal subset declares or references entities, from the
+    first bytes of a file (the DOCTYPE always comes before the root element), so a
+    streaming reader can check before it parses."""
+    match = DOCTYPE.search(head[:PROLOG_BYTES])
+    if match and ENTITY_MARKUP.search(match.group("subset") or b""):
+        raise ImportRejected(_entities_refused(part_name))
+
+
+def _entities_refused(part_name):
+    return (
+        f"{part_name} declares entities in its DTD, which documents never need and attacks "
+        "use (XXE, entity expansion). The file was refused; export it again from its "
+        "authoring tool."
+    )
 
 
 def open_zip_safely(data, what="The file"):

@@ -7,13 +7,16 @@ million pairs holds only one chunk in memory.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from workbench.documents.models import Document, Revision, Segment
 from workbench.projects.models import Project
+from workbench.translation.models import Comment
 
 CHUNK_SIZE = 2000
 # Segment columns every format needs; the rest (hashes, counts, versions) stay behind.
@@ -102,10 +105,11 @@ class Corpus:
         return self.project.target_language
 
     def segments(self):
-        """The chosen segments that have a translation, in document order."""
-        segments = Segment.objects.filter(
-            document__project=self.project, status__in=self.statuses
-        ).exclude(target="")
+        """The chosen segments in document order: those with a translation, and when
+        `new` is chosen the untranslated ones too."""
+        segments = Segment.objects.filter(document__project=self.project, status__in=self.statuses)
+        if Segment.Status.NEW not in self.statuses:
+            segments = segments.exclude(target="")
         if self.document is not None:
             segments = segments.filter(document=self.document)
         if self.since:
@@ -120,6 +124,26 @@ class Corpus:
     def stream(self, segments=None):
         return (segments if segments is not None else self.segments()).iterator(
             chunk_size=CHUNK_SIZE
+        )
+
+    def stream_with_notes(self, segments=None):
+        """The segments, each with `notes`: [(author, text)], the notes of the file it
+        was imported from (author "") and the comments people wrote on it, oldest first."""
+        chunk = []
+        for segment in self.stream(segments):
+            chunk.append(segment)
+            if len(chunk) == CHUNK_SIZE:
+                yield from _with_notes(chunk)
+                chunk = []
+        yield from _with_notes(chunk)
+
+    def stream_with_people(self):
+        """The segments, each with `created_by` and `changed_by`: who wrote its first and
+        its last revision (a person's user name, else where the text came from)."""
+        return self.stream_with_notes(
+            self.segments().annotate(
+                created_by=_revision_by(first=True), changed_by=_revision_by(first=False)
+            )
         )
 
     def stream_with_machine_text(self):
@@ -147,6 +171,29 @@ def machine_text_before_person():
         .order_by("-created_at", "-pk")
     )
     return Subquery(machine.values("new_target")[:1])
+
+
+def _with_notes(segments):
+    comments = defaultdict(list)
+    rows = (
+        Comment.objects.filter(segment_id__in=[segment.pk for segment in segments])
+        .order_by("created_at", "pk")
+        .values_list("segment_id", "author__username", "text")
+    )
+    for segment_id, author, text in rows:
+        comments[segment_id].append((author or "", text))
+    for segment in segments:
+        imported = [("", note) for note in (segment.structure or {}).get("notes", [])]
+        segment.notes = imported + comments[segment.pk]
+        yield segment
+
+
+def _revision_by(first):
+    order = ("created_at", "pk") if first else ("-created_at", "-pk")
+    revisions = Revision.objects.filter(segment=OuterRef("pk")).order_by(*order)
+    return Subquery(
+        revisions.annotate(who=Coalesce("author__username", "origin")).values("who")[:1]
+    )
 
 
 def _start_of(day):

@@ -42,6 +42,9 @@ class Renderer:
     token's number and `markup` the original code from `Segment.placeholders` (a string
     of XLIFF markup, or a dict such as {"type": "footnote", "id": "2"} from Word)."""
 
+    def prepare(self, codes):
+        """Hear which codes (their markup) the text about to be rendered holds."""
+
     def code(self, number, markup):
         raise NotImplementedError
 
@@ -58,6 +61,7 @@ def render(text, placeholders, renderer):
     if not placeholders:  # most segments: no codes to look for
         return escape_text(text)
     pieces = _pieces(text, placeholders)
+    renderer.prepare([value[1] for kind, value in pieces if kind != "text"])
     partners = _partners(pieces)
     return _render(pieces, 0, len(pieces), partners, renderer)
 

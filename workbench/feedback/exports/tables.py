@@ -1,5 +1,6 @@
 """CSV and XLSX for people: one row per segment, columns source, target, status,
-document, paragraph. Texts keep the workbench's tokens ("⟦1⟧"); a spreadsheet has no
+document, paragraph and the segment's id (its number in the workbench, which the
+bilingual review file and the API use too). Texts keep the workbench's tokens ("⟦1⟧"); a spreadsheet has no
 markup to give them back as.
 
 A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return, which
@@ -22,7 +23,7 @@ from openpyxl.styles import Alignment, Font
 
 from .inline import xml_safe
 
-HEADER = ["source", "target", "status", "document", "paragraph"]
+HEADER = ["source", "target", "status", "document", "paragraph", "segment"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
 BYTE_ORDER_MARK = "\ufeff"  # without it Excel reads UTF-8 as the local code page
@@ -44,6 +45,7 @@ def _row(corpus, segment):
         segment.status,
         corpus.documents[segment.document_id].title,
         segment.paragraph_number,
+        str(segment.pk),
     ]
 
 
@@ -67,7 +69,7 @@ def save_xlsx(corpus, tally, out):
     """Write-only mode keeps each row on disk as soon as it is appended."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Corpus")
-    for column, width in zip("ABCDE", [60, 60, 12, 30, 10], strict=True):
+    for column, width in zip("ABCDEF", [60, 60, 12, 30, 10, 10], strict=True):
         sheet.column_dimensions[column].width = width
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")

@@ -5,15 +5,18 @@ translate-toolkit understand: a pair of codes around text becomes <bpt>…<ept> 
 `i`, a standalone code <ph>, half of a pair whose other half is in another segment <it>.
 Their content is the original markup, escaped, as TMX wants native codes; a Word
 footnote mark is an empty <ph type="fnote"/>. Each unit carries its status
-(<prop type="x-status">), document and paragraph number as properties, and the dates
-its document was created and the segment last changed.
+(<prop type="x-status">), document and paragraph number as properties, the notes and
+comments on the segment as <note>s, who first wrote and who last changed its text
+(creationid, changeid: a person's user name, else where the text came from) and the
+dates its document was created and the segment last changed. An untranslated segment
+(exported when `new` is chosen) has an empty target.
 """
 
 import datetime
 
 from django.utils import timezone
 
-from .inline import Renderer, escape_text, render
+from .inline import Renderer, escape_attribute, escape_text, render
 
 CREATION_TOOL = 'creationtool="Legal translation workbench" creationtoolversion="1"'
 NOTE_TYPES = {"footnote": "fnote", "endnote": "enote"}
@@ -59,23 +62,32 @@ def write_tmx(corpus, tally):
     codes = TmxCodes()
     created = {pk: tmx_date(document.created_at) for pk, document in corpus.documents.items()}
     titles = {pk: escape_text(document.title) for pk, document in corpus.documents.items()}
-    for segment in corpus.stream():
+    for segment in corpus.stream_with_people():
         tally.read()
         dates = (
             f'creationdate="{created[segment.document_id]}" '
             f'changedate="{tmx_date(segment.updated_at)}"'
+        )
+        people = "".join(
+            f' {name}="{escape_attribute(who)}"'
+            for name, who in (("creationid", segment.created_by), ("changeid", segment.changed_by))
+            if who
         )
         paragraph = (
             f'<prop type="x-paragraph">{escape_text(segment.paragraph_number)}</prop>'
             if segment.paragraph_number
             else ""
         )
+        notes = "".join(
+            f"<note>{escape_text((author + ': ' if author else '') + text)}</note>"
+            for author, text in segment.notes
+        )
         yield (
-            f'<tu tuid="{segment.document_id}-{segment.position}" {dates}>'
+            f'<tu tuid="{segment.document_id}-{segment.position}" {dates}{people}>{notes}'
             f'<prop type="x-status">{segment.status}</prop>'
             f'<prop type="x-document">{titles[segment.document_id]}</prop>{paragraph}\n'
             f'<tuv xml:lang="{source}"><seg>{render(segment.source, segment.placeholders, codes)}'
-            f'</seg></tuv>\n<tuv xml:lang="{target}" {dates}>'
+            f'</seg></tuv>\n<tuv xml:lang="{target}" {dates}{people}>'
             f"<seg>{render(segment.target, segment.placeholders, codes)}</seg></tuv>\n</tu>\n"
         ).encode()
         tally.wrote()

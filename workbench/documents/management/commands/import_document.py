@@ -46,7 +46,7 @@ class Command(BaseCommand):
         try:
             document = import_document(
                 target,
-                data=_read(path),
+                data=read_upload(path),
                 filename=path.name,
                 format=format or None,
                 encoding=encoding or None,
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         )
 
 
-def _read(path):
+def read_upload(path):
     """The file's bytes, once its name and size pass `check_upload` (which raises
     ImportRejected); never more than one byte over the upload limit, so the service still
     refuses a file that grew in the meantime."""
