@@ -20,6 +20,7 @@ CAPABILITIES = {
     "project.view": EVERYONE,
     "project.manage": MANAGING,  # settings, members, agent settings, prices
     "project.dashboard": MANAGING,
+    "audit.view": MANAGING,  # the audit log of the project and of its members' logins
     # Documents
     "document.view": EVERYONE,
     "document.upload": MANAGING,
@@ -55,6 +56,11 @@ def can(role, action):
     except KeyError:
         raise KeyError(f"No rule for “{action}” in the capability table.") from None
     return role in allowed
+
+
+def roles_that_can(action):
+    """The roles that may do `action`, e.g. to find a project's managers."""
+    return sorted(role for role in ROLES if can(role, action))
 
 
 def check_can(role, action, message="Your role in this project does not allow this."):
