@@ -87,6 +87,12 @@ class BadQueryMiddleware:
         return self.get_response(request)
 
 
+def start_idle_clock(sender, request, user, **kwargs):
+    """On login: the session is in use from now (no write on the first page)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     """Log out a session nobody has used for WORKBENCH_SESSION_IDLE_MINUTES: a screen
     left open in a court registry must not stay logged in for the day."""

@@ -6,10 +6,12 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.documents.access import get_document_for_user
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.services import check_upload
-from workbench.jobs.services import enqueue
+from workbench.jobs.services import TooManyJobs, enqueue
 from workbench.projects.access import get_project_for_user
 
 from .lookup import concordance, contains_pattern, lookup, memories_of
@@ -85,6 +87,13 @@ def _unit_form(request, project, unit, done_message):
 @require_POST
 def unit_delete(request, slug, unit_id):
     unit, project = _get_unit_for_user(request, slug, unit_id, action="memory.manage")
+    # Which unit, not its text: a translation unit is a sentence of a judgment.
+    audit.record(
+        AuditEvent.Kind.TM_UNIT_DELETED,
+        project=project,
+        target=unit,
+        target_repr=f"Unit {unit.pk} of {unit.memory.name}",
+    )
     unit.delete()
     messages.success(request, "Unit deleted from the memory.")
     return redirect("tm_units", slug=project.slug)
@@ -125,6 +134,11 @@ def memory_import(request, slug):
 @require_GET
 def memory_export(request, slug):
     project, _ = get_project_for_user(request, slug, action="memory.manage")
+    audit.record(
+        AuditEvent.Kind.DATA_DOWNLOADED,
+        project=project,
+        details={"what": "translation memory (TMX)"},
+    )
     response = StreamingHttpResponse(
         export_tmx(project_memory(project)), content_type="application/x-tmx+xml; charset=utf-8"
     )
@@ -153,13 +167,16 @@ def pretranslate(request, slug, document_id):
     form = PretranslateForm(request.POST or None, initial={"threshold": project.tm_threshold})
     job = None
     if request.method == "POST" and form.is_valid():
-        job = enqueue(
-            "pretranslate",
-            project=project,
-            document=document,
-            params={"threshold": form.cleaned_data["threshold"]},
-            user=request.user,
-        )
+        try:
+            job = enqueue(
+                "pretranslate",
+                project=project,
+                document=document,
+                params={"threshold": form.cleaned_data["threshold"]},
+                user=request.user,
+            )
+        except TooManyJobs as refused:
+            form.add_error(None, str(refused))
     counts = document.status_counts()
     context = {"project": project, "document": document, "form": form, "job": job, "counts": counts}
     return render(request, "memory/tm_pretranslate.html", context)
