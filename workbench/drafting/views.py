@@ -20,6 +20,7 @@ from workbench.translation.models import Suggestion
 
 from .context import brief_of
 from .planning import DraftingRefused
+from .pseudonyms import applies_to
 from .services import (
     DRAFT_KIND,
     can_start_drafting,
@@ -258,5 +259,8 @@ def brief(request, slug, document_id):
         "brief": current,
         "form": form,
         "can_edit": can_edit,
+        "pseudonymising": applies_to(document.project),
+        # Who stands behind each placeholder is for managers only.
+        "pseudonyms": document.pseudonyms.all() if can(role, "pseudonyms.view") else None,
     }
     return render(request, "drafting/drafting_brief.html", context)

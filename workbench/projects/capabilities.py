@@ -27,6 +27,7 @@ CAPABILITIES = {
     "document.assign": MANAGING,
     "document.delete": MANAGING,
     "document.brief.edit": REVIEWING,
+    "pseudonyms.view": MANAGING,  # which personal data a placeholder stands for
     "document.draft": REVIEWING,  # start the agents on any document of the project
     "document.draft.assigned": frozenset({TRANSLATOR}),  # ... on a document assigned to them
     # Segments
