@@ -61,18 +61,18 @@ class AnonymousBodyLimitMiddleware:
 
 
 class BadQueryMiddleware:
-    """A NUL character in the address or in a form is never meant: PostgreSQL cannot
-    store or search for it. Answer 400 with what to do, rather than let a view fail on
-    it. (Multipart uploads are left to the importers, which refuse control characters
-    with their own message.)"""
+    """A NUL character in the address or in a form field is never meant: PostgreSQL
+    cannot store or search for it. Answer 400 with what to do, rather than let a view
+    fail on it. (Uploaded files are the importers' business: they refuse control
+    characters with their own message.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         fields = [request.GET]
-        if request.content_type == "application/x-www-form-urlencoded":
-            fields.append(request.POST)
+        if request.method in WITH_BODY:
+            fields.append(request.POST)  # parsed once; CSRF and the view read it again
         for data in fields:
             for key, values in data.lists():
                 if "\x00" in key or any("\x00" in value for value in values):
