@@ -123,6 +123,13 @@ def import_document(project, *, data, filename, user=None, format=None, encoding
             lifecycle.record_import(Segment.objects.bulk_create(rows, batch_size=2000))
             document.status = Document.Status.READY
             document.save(update_fields=["status"])
+            audit.record(
+                AuditEvent.Kind.DOCUMENT_IMPORTED,
+                user=user,
+                project=project,
+                target=document,
+                details={"file": filename, "segments": len(rows)},
+            )
     except BaseException:
         document.original_file.delete(save=False)
         raise

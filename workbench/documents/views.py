@@ -72,12 +72,6 @@ def _import_one(request, project, uploaded, options):
         )
     except ImportRejected as rejected:
         return {"filename": uploaded.name, "error": str(rejected)}
-    audit.record(
-        AuditEvent.Kind.DOCUMENT_IMPORTED,
-        project=project,
-        target=document,
-        details={"file": document.original_filename, "segments": document.segments.count()},
-    )
     return {"filename": uploaded.name, "document": document}
 
 
