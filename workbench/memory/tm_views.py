@@ -16,7 +16,7 @@ from workbench.projects.access import get_project_for_user
 
 from .lookup import concordance, contains_pattern, lookup, memories_of
 from .services import project_memory
-from .tm_forms import ConcordanceForm, MemoryImportForm, PretranslateForm, UnitForm
+from .tm_forms import MAX_QUERY_CHARS, ConcordanceForm, MemoryImportForm, PretranslateForm, UnitForm
 from .tm_io import export_tmx, import_memory_file
 
 UNITS_PER_PAGE = 50
@@ -35,7 +35,14 @@ def unit_list(request, slug):
     memory = project_memory(project)
     query = " ".join(request.GET.get("q", "").split())
     units = memory.units.select_related("created_by")
-    if query:
+    error = ""
+    if len(query) > MAX_QUERY_CHARS:
+        error = (
+            f"The search is {len(query):,} characters long; search for a phrase of at most "
+            f"{MAX_QUERY_CHARS} characters."
+        )
+        units = units.none()
+    elif query:
         pattern = contains_pattern(query)
         units = units.filter(Q(source__ilike=pattern) | Q(target__ilike=pattern))
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
@@ -45,7 +52,8 @@ def unit_list(request, slug):
         "memory": memory,
         "shared": memories_of(project).exclude(pk=memory.pk),
         "page": page,
-        "query": query,
+        "query": query[:MAX_QUERY_CHARS],
+        "error": error,
     }
     template = "memory/tm_units_partial.html" if request.htmx else "memory/tm_units.html"
     return render(request, template, context)
