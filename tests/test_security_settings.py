@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 
-from tests.workers import test_database_url
+from tests import workers
 from workbench.documents.services import import_document
 from workbench.middleware import StatementTimeoutMiddleware
 
@@ -29,7 +29,10 @@ PRODUCTION = {
 
 
 def run_python(code, **environment):
-    env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
+    """Python in a fresh process with the given environment, as a server would start: no
+    secret key but the one given, and none of the test run's own switches."""
+    inherited = {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update(DJANGO_SETTINGS_MODULE="workbench.settings", PYTHONPATH=str(ROOT), **environment)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -147,7 +150,7 @@ def test_only_the_web_server_has_a_statement_timeout():
         "from django.db import connection; c = connection.cursor(); "
         "c.execute('SHOW statement_timeout'); print(c.fetchone()[0])"
     )
-    database = {"DATABASE_URL": test_database_url(), "SECRET_KEY": "x"}
+    database = {"DATABASE_URL": workers.test_database_url(), "SECRET_KEY": "x"}
     web = run_python("import workbench.wsgi; " + query, **database)
     assert web.stdout.strip() == "30s", web.stderr
     worker = run_python("import django; django.setup(); " + query, **database)

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import regex
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from agents.schemas import DefinedTerm, KeyTerm, Party
 from workbench.documents.models import Document
@@ -139,7 +139,8 @@ def _name_pattern(name):
     """A name, in any letter case, and for a name of several words "Mr Chan" (its first
     word) and "Mr Smith" (its last): which is the surname depends on where it is from."""
     words = name.split()
-    boundary = r"(?<![\w])" if regex.match(r"\w", name[0]) and name[0].isascii() else ""
+    # Word boundaries for names in Latin letters; Chinese is written without spaces.
+    boundary = r"(?<![\w])" if name[0].isascii() else ""
     end = r"(?![\w])" if name[-1].isascii() else ""
     pattern = boundary + r"\s+".join(regex.escape(word) for word in words) + end
     if len(words) > 1 and name.isascii():
@@ -181,21 +182,18 @@ class Pseudonymiser:
         if number is not None:
             return number
         with transaction.atomic():
-            # One numbering per document, whichever job meets the value first.
-            Document.objects.select_for_update().filter(pk=self.document.pk).exists()
+            # One numbering per document, whichever job meets the value first: the
+            # document row is the lock.
+            list(Document.objects.select_for_update().filter(pk=self.document.pk).values("pk"))
             existing = self.document.pseudonyms.filter(value=value).first()
             if existing is None:
                 latest = self.document.pseudonyms.order_by("-number").first()
-                try:
-                    with transaction.atomic():
-                        existing = Pseudonym.objects.create(
-                            document=self.document,
-                            number=(latest.number if latest else 0) + 1,
-                            kind=kind,
-                            value=value,
-                        )
-                except IntegrityError:
-                    existing = self.document.pseudonyms.get(value=value)
+                existing = Pseudonym.objects.create(
+                    document=self.document,
+                    number=(latest.number if latest else 0) + 1,
+                    kind=kind,
+                    value=value,
+                )
         self.numbers[value] = existing.number
         self.values[existing.number] = value
         return existing.number
