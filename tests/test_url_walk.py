@@ -323,6 +323,17 @@ def test_hostile_queries_never_cause_a_server_error(world):
     assert failed == [], "\n".join(failed)
 
 
+def test_a_date_out_of_range_in_any_query_is_refused_with_400(world):
+    values, users = world
+    client = Client(raise_request_exception=False)
+    for namespace, name, pattern in project_patterns():
+        if namespace in NAMESPACE_RULES or RULES[name][0] is NONE:
+            continue
+        url = url_of(name, pattern, values)
+        for date in ("0001-01-01", "9999-12-31", "123456-01-01"):
+            assert ask(client, users["manager"], "GET", url, {"since": date}) == 400, url
+
+
 def test_a_nul_byte_in_any_query_is_refused_with_400(world):
     values, users = world
     client = Client(raise_request_exception=False)

@@ -2,6 +2,7 @@
 what an anonymous request may send, refusal of queries no view can use, the idle
 timeout of a session, and no caching of anything confidential."""
 
+import re
 import time
 
 from django.conf import settings
@@ -13,6 +14,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from psycopg.errors import QueryCanceled
 
+from workbench.projects.forms import DateField
+
+# A date as a date input sends it, with any number of digits to the year.
+ISO_DATE = re.compile(r"(?P<year>\d{1,9})-\d{1,2}-\d{1,2}")
 # Requests that carry a body.
 WITH_BODY = {"POST", "PUT", "PATCH", "DELETE"}
 # htmx requests sent on a timer (a job's progress) carry this header: they are not the
@@ -61,15 +66,33 @@ class AnonymousBodyLimitMiddleware:
 
 
 class BadQueryMiddleware:
-    """A NUL character in the address or in a form field is never meant: PostgreSQL
-    cannot store or search for it. Answer 400 with what to do, rather than let a view
-    fail on it. (Uploaded files are the importers' business: they refuse control
-    characters with their own message.)"""
+    """Answer 400, with what to do, to what no view can use, before a view fails on it:
+
+    - a NUL character in the address or in a form field: PostgreSQL cannot store or
+      search for it (uploaded files are the importers' business: they refuse control
+      characters with their own message);
+    - a date in the address outside the years the workbench knows (projects.forms.
+      DateField), such as a filter "since 0001-01-01", which date arithmetic cannot
+      take."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        for values in request.GET.lists():
+            for value in values[1]:
+                date = ISO_DATE.fullmatch(value)
+                if (
+                    date
+                    and not DateField.EARLIEST.year <= int(date["year"]) <= DateField.LATEST.year
+                ):
+                    return refusal(
+                        request,
+                        400,
+                        "Bad request",
+                        f"The date {value} is outside the years {DateField.EARLIEST.year}–"
+                        f"{DateField.LATEST.year}; choose a date in them and try again.",
+                    )
         fields = [request.GET]
         if request.method in WITH_BODY:
             fields.append(request.POST)  # parsed once; CSRF and the view read it again
