@@ -6,6 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKBENCH_QUEUE ?= celery
 export WORKBENCH_QUEUE
+# `make run` and `make test` are the demo and the developer's machine: a development key
+# unless one is set. Production sets its own (the workbench refuses to start without).
+SECRET_KEY ?= dev-only-insecure-key-make-run
+export SECRET_KEY
 
 .PHONY: install setup run web worker test lint format bench
 
@@ -21,7 +25,7 @@ setup: install
 	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
-	WORKBENCH_URL=http://$(HOST):$(PORT) $(PY) manage.py seed_demo
+	WORKBENCH_DEMO=1 WORKBENCH_URL=http://$(HOST):$(PORT) $(PY) manage.py seed_demo
 
 # Web server and one worker in the foreground; Ctrl+C stops both.
 run: setup

@@ -1,12 +1,14 @@
 """Deterministic quality checks, run on every drafted segment beside the Annotator.
 
-Numbers, dates, sums, case citations, ordinance references, glossary terms, length and
-script are checked by rule, never left to the model alone. Each check returns issues in
+Tokens in double brackets (formatting, withheld personal data), numbers, dates, sums,
+case citations, ordinance references, glossary terms, length and script are checked by
+rule, never left to the model alone. Each check returns issues in
 the Annotator's shape (`SegmentIssue` with source "check"). Comparisons use NFKC, so
 full-width digits and brackets in Chinese text count as their ASCII forms.
 """
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -202,6 +204,7 @@ _SECTION_EN = regex.compile(
 _SECTION_ZH = regex.compile(rf"第\s*{_SECTION_REF}\s*條")
 
 _HAN = regex.compile(r"\p{Han}")
+_TOKEN = regex.compile(r"\u27e6/?P?\d{1,5}\u27e7")
 _LATIN = regex.compile(r"\p{Latin}")
 
 
@@ -222,7 +225,11 @@ def run_checks(
                 "The translation is empty.",
             )
         ]
+    tokens = check_tokens(source, target)
+    # A token's digits ("⟦P12⟧") are not numbers of the text: one lost token, one issue.
+    source, target = _TOKEN.sub(" ", source), _TOKEN.sub(" ", target)
     return [
+        *tokens,
         *check_untranslated(source, target, pair),
         *check_script(target, pair),
         *check_numbers(source, target),
@@ -233,6 +240,36 @@ def run_checks(
         *check_glossary(source, target, glossary),
         *check_length(source, target, pair),
     ]
+
+
+def check_tokens(source: str, target: str) -> list[SegmentIssue]:
+    """Tokens in double brackets must come through unchanged, as often as in the source:
+    formatting (⟦1⟧, ⟦2⟧…⟦/2⟧) and personal data the workbench withheld (⟦P1⟧), which
+    only the token brings back into the translation."""
+    wanted, found = Counter(_TOKEN.findall(source)), Counter(_TOKEN.findall(target))
+    issues = [
+        _issue(
+            "omission",
+            "major",
+            "",
+            f"Put {token} back, unchanged, where its words belong.",
+            f"The source has {token}, which the translation lost; copy it as it is.",
+        )
+        for token in wanted
+        if found[token] < wanted[token]
+    ]
+    issues += [
+        _issue(
+            "addition",
+            "major",
+            token,
+            f"Remove the extra {token}.",
+            f"The translation has {token} more often than the source.",
+        )
+        for token in found
+        if found[token] > wanted[token]
+    ]
+    return issues
 
 
 def check_numbers(source: str, target: str) -> list[SegmentIssue]:

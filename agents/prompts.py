@@ -23,10 +23,10 @@ from agents.schemas import DocumentBrief
 
 PROMPT_VERSIONS = {
     "brief": "brief-2026-11-v1",
-    "translator": "translator-2026-12-v2",
-    "annotator": "annotator-2026-11-v2",
-    "proofreader": "proofreader-2026-11-v2",
-    "revise": "revise-2026-11-v2",
+    "translator": "translator-2026-12-v3",
+    "annotator": "annotator-2026-12-v3",
+    "proofreader": "proofreader-2026-12-v3",
+    "revise": "revise-2026-12-v3",
 }
 
 DATA_OPEN = "<document_data>"
@@ -73,7 +73,11 @@ languages use the target jurisdiction's usual form and keep every number and let
 the respondent ↔ 答辯人, the 1st defendant ↔ 第一被告人).
 - Formal register of the courts. Traditional Chinese targets use Traditional characters \
 only (Hong Kong forms for zh-Hant-HK); Simplified Chinese targets use Simplified only.
-- Glossary constraints bind: use a preferred or admitted rendering, never a forbidden one."""
+- Glossary constraints bind: use a preferred or admitted rendering, never a forbidden one.
+- Tokens in double brackets stay exactly as written, each as often as in the source, \
+where their words belong in the translation: ⟦1⟧ and ⟦2⟧…⟦/2⟧ stand for formatting, ⟦P1⟧ \
+for personal data withheld from you (a name, an identity or phone number, an address): \
+never guess what it stands for."""
 
 BRIEF_PROMPT = f"""\
 You prepare the brief that translators of one legal document work from. From the excerpt \

@@ -446,8 +446,12 @@ def _revised_mark(language: str) -> str:
 
 # Pseudo-translation: not a translation, but shaped like one for the checks.
 
+# Tokens in double brackets (tags, withheld personal data) pass through whole, as the
+# prompts tell a real model to keep them.
+_KEPT = r"(?P<kept>\u27e6/?P?\d{1,5}\u27e7)|"
 _EN_TOKENS = re.compile(
-    r"(?P<citation>[\[(]\d{4}[\])]\s+(?:\d+\s+)?[A-Z][A-Za-z]*(?:\s+[A-Z][a-z]+)?\s+\d+|[A-Z]{3,5}\s?\d{1,5}/\d{4})"
+    _KEPT
+    + r"(?P<citation>[\[(]\d{4}[\])]\s+(?:\d+\s+)?[A-Z][A-Za-z]*(?:\s+[A-Z][a-z]+)?\s+\d+|[A-Z]{3,5}\s?\d{1,5}/\d{4})"
     r"|(?P<cap>Cap\.?\s*(?P<cap_ref>\d+[A-Z]?))"
     r"|(?P<section>\b(?:s\.|section)\s*(?P<section_ref>\d+[A-Z]*(?:\(\w+\))*))"
     r"|(?P<money>HK\$\s?(?P<amount>\d[\d,]*(?:\.\d+)?))"
@@ -459,7 +463,8 @@ _EN_TOKENS = re.compile(
     re.DOTALL,
 )
 _ZH_TOKENS = re.compile(
-    r"(?P<citation>[\[(]\d{4}[\])]\s+(?:\d+\s+)?[A-Z][A-Za-z]*(?:\s+[A-Z][a-z]+)?\s+\d+|[A-Z]{3,5}\s?\d{1,5}/\d{4})"
+    _KEPT
+    + r"(?P<citation>[\[(]\d{4}[\])]\s+(?:\d+\s+)?[A-Z][A-Za-z]*(?:\s+[A-Z][a-z]+)?\s+\d+|[A-Z]{3,5}\s?\d{1,5}/\d{4})"
     r"|(?P<cap>第(?P<cap_ref>\d+[A-Z]?)章)"
     r"|(?P<section>第(?P<section_ref>\d+[A-Z]*(?:\(\w+\))*)[條条])"
     r"|(?P<money>港[幣币](?P<amount>\d[\d,]*(?:\.\d+)?)元)"
@@ -487,7 +492,9 @@ def pseudo_translate(source: str, source_language: str, target_language: str) ->
 def _into_chinese(source: str, *, simplified: bool) -> str:
     out = []
     for token in _EN_TOKENS.finditer(source):
-        if token["citation"]:
+        if token["kept"]:
+            out.append(token["kept"])
+        elif token["citation"]:
             out.append(token["citation"])
         elif token["cap"]:
             out.append(f"第{token['cap_ref']}章")
@@ -510,7 +517,9 @@ def _into_chinese(source: str, *, simplified: bool) -> str:
 def _into_english(source: str) -> str:
     out = []
     for token in _ZH_TOKENS.finditer(source):
-        if token["citation"]:
+        if token["kept"]:
+            out.append(f" {token['kept']} ")
+        elif token["citation"]:
             out.append(f" {token['citation']} ")
         elif token["cap"]:
             out.append(f" Cap. {token['cap_ref']} ")

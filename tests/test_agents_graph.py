@@ -108,7 +108,7 @@ def test_it_drafts_every_segment_of_a_batch(loopback_llm):
     draft = result.by_id()["s1"]
     assert draft.draft == draft.final_target
     assert draft.draft_provenance.role == "translator"
-    assert draft.draft_provenance.prompt_version == "translator-2026-12-v2"
+    assert draft.draft_provenance.prompt_version == "translator-2026-12-v3"
     assert draft.revision == ""
     assert [record.role for record in result.call_records] == [
         "translator",

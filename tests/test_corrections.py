@@ -10,7 +10,7 @@ from workbench.feedback.models import Correction
 from workbench.translation.models import Annotation, Suggestion
 from workbench.translation.services import do_bulk_approve, do_save_target
 
-MODEL, PROMPT = "gpt-4.1-mini", "translator-2026-12-v2"
+MODEL, PROMPT = "gpt-4.1-mini", "translator-2026-12-v3"
 
 
 def make_document(project, sources, title="HCCC 1/2024"):

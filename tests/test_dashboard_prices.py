@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from tests.conftest import make_project
 from workbench.dashboard.models import ModelPrice
 
 
@@ -23,6 +24,7 @@ def test_a_manager_sets_and_replaces_a_price(client_for, manager, project):
         {"model": "gpt-4.1", "input_per_million": "1.5", "output_per_million": "6"},
     )
     price = ModelPrice.objects.get()
+    assert price.project == project
     assert (price.model, price.input_per_million, price.output_per_million) == (
         "gpt-4.1",
         Decimal("1.5"),
@@ -54,6 +56,37 @@ def test_it_refuses_a_price_that_is_not_a_number(client_for, manager, project):
 
 def test_only_managers_set_prices(client_for, translator, project):
     response = client_for(translator).post(
+        prices_url(project), {"model": "x", "input_per_million": "0", "output_per_million": "0"}
+    )
+    assert response.status_code == 403
+    assert not ModelPrice.objects.exists()
+
+
+def test_a_projects_price_does_not_change_another_projects_cost(
+    client_for, manager, project, outsider
+):
+    """A manager prices the models of their own project; the same model elsewhere keeps
+    the installation's price."""
+    other = make_project("other", "Other", "en", "zh-Hant-HK", [(outsider, "manager")])
+    ModelPrice.objects.create(
+        model="gpt-4.1", input_per_million=Decimal("2"), output_per_million=Decimal("8")
+    )
+    client_for(manager).post(
+        prices_url(project),
+        {"model": "gpt-4.1", "input_per_million": "100", "output_per_million": "100"},
+    )
+    assert ModelPrice.prices_for(project, {"gpt-4.1"})["gpt-4.1"] == (
+        Decimal("100"),
+        Decimal("100"),
+    )
+    assert ModelPrice.prices_for(other, {"gpt-4.1"})["gpt-4.1"] == (Decimal("2"), Decimal("8"))
+    installation = ModelPrice.objects.get(project=None)
+    assert installation.input_per_million == Decimal("2")
+
+
+def test_another_projects_manager_cannot_set_this_projects_prices(client_for, project, outsider):
+    make_project("other", "Other", "en", "zh-Hant-HK", [(outsider, "manager")])
+    response = client_for(outsider).post(
         prices_url(project), {"model": "x", "input_per_million": "0", "output_per_million": "0"}
     )
     assert response.status_code == 404

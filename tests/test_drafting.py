@@ -102,7 +102,7 @@ def test_it_drafts_the_demo_judgment(endpoint, judgment, manager):
     assert (revision.agent_role, revision.model_name, revision.prompt_version) == (
         "translator",
         "gpt-4.1-mini",
-        "translator-2026-12-v2",
+        "translator-2026-12-v3",
     )
     # The loopback Annotator flags every fifth segment that has a word to quote (not a
     # bare number such as a table's "180,000.00") and does not already carry the

@@ -30,7 +30,7 @@ def test_it_shows_the_diff_and_the_effort_figures(client_for, manager, corrected
     assert response.status_code == 200
     assert "<del>原告</del><ins>上訴人</ins>被定罪。" in response.text
     assert UNCHANGED_BADGE in response.text
-    assert "translator · gpt-4.1-mini · translator-2026-12-v2" in response.text
+    assert "translator · gpt-4.1-mini · translator-2026-12-v3" in response.text
     assert ">12<" in response.text
 
 

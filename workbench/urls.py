@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("workbench.accounts.urls")),
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
     path("", include("workbench.projects.urls")),
@@ -18,4 +16,5 @@ urlpatterns = [
     path("", include("workbench.feedback.export_urls")),
     path("", include("workbench.feedback.urls")),
     path("", include("workbench.dashboard.urls")),
+    path("", include("workbench.audit.urls")),
 ]

@@ -66,6 +66,11 @@
     };
   }
 
+  // Heights come as data attributes, set here through the DOM: the Content-Security-Policy
+  // allows no style attributes in the page.
+  document.querySelectorAll(".chart-box[data-height]").forEach((box) => {
+    box.style.height = `${Number(box.dataset.height)}px`;
+  });
   document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
     const spec = JSON.parse(document.getElementById(canvas.dataset.chart).textContent);
     new window.Chart(canvas, config(spec));

@@ -612,6 +612,17 @@
     deactivate();
     htmx.ajax("GET", location.href, { target: "#grid", swap: "outerHTML" });
   });
+  // Ticks and dates apply at once; the search and "go to #" boxes only on Enter or Apply
+  // (their "change" would fetch a second grid). Decided here rather than in an htmx
+  // trigger filter, which htmx would have to evaluate as code (allowEval is off).
+  const filterForm = document.getElementById("filters");
+  if (filterForm) {
+    filterForm.addEventListener("change", (event) => {
+      if (event.target.type !== "search" && event.target.type !== "number") {
+        htmx.trigger(filterForm, "filters-changed");
+      }
+    });
+  }
   // A new grid (filters) drops the active row; its unsaved text is in storage.
   document.body.addEventListener("htmx:beforeSwap", (event) => {
     if (event.detail.target.id === "grid" && active) {

@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from workbench.projects.forms import DateField
+
 from .metrics import AGENT_KINDS, local_today, start_of
 
 DEFAULT_DAYS = 14
@@ -31,8 +33,8 @@ KINDS = {
 class ActivityFilter(forms.Form):
     kind = forms.ChoiceField(choices=[("", "Everything")] + list(KINDS.items()), required=False)
     person = forms.ModelChoiceField(queryset=None, required=False, empty_label="Everyone")
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = DateField(required=False)
+    until = DateField(required=False)
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,15 @@ from .models import ModelPrice
 
 @admin.register(ModelPrice)
 class ModelPriceAdmin(admin.ModelAdmin):
-    list_display = ["model", "input_per_million", "output_per_million", "updated_by", "updated_at"]
+    list_display = [
+        "model",
+        "project",
+        "input_per_million",
+        "output_per_million",
+        "updated_by",
+        "updated_at",
+    ]
+    list_filter = [("project", admin.EmptyFieldListFilter)]
     search_fields = ["model"]
     readonly_fields = ["updated_by", "updated_at"]
 

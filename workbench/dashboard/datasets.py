@@ -1,11 +1,12 @@
 """Each dashboard dataset three ways from the same figures: a chart for Chart.js (drawn
 in the browser from JSON in the page), a table of its numbers, and a CSV download."""
 
-import csv
 from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.utils.text import slugify
+
+from workbench.spreadsheets import BYTE_ORDER_MARK, SafeWriter
 
 from .metrics import STATUSES
 
@@ -30,11 +31,10 @@ class Table:
         filename = f"{project.slug}-{slugify(self.name)}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         # A byte order mark, so Excel reads the Chinese titles as UTF-8.
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        response.write(BYTE_ORDER_MARK)
+        writer = SafeWriter(response)
         writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(["" if value is None else value for value in row])
+        writer.writerows(self.rows)
         return response
 
 

@@ -14,9 +14,11 @@ class ModelPriceForm(forms.Form):
         min_value=0, max_digits=10, decimal_places=4, label="US$ per million output tokens"
     )
 
-    def save(self, by):
+    def save(self, project, by):
+        """The project's price of the model; the installation's stays as it is."""
         data = self.cleaned_data
         price, _ = ModelPrice.objects.update_or_create(
+            project=project,
             model=data["model"].strip(),
             defaults={
                 "input_per_million": data["input_per_million"],

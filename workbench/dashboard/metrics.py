@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from workbench.documents.models import Assignment, Document, Segment
 from workbench.jobs.models import Job, ModelCall
+from workbench.projects.capabilities import roles_that_can
 
 from .models import ModelPrice, StatusTally, WorkTally
 
@@ -263,7 +264,10 @@ def people(project, work, period, today, overview):
     seconds per segment, and the share of machine text signed off unchanged; with each
     person's totals over the window and the words left in their assignments."""
     first, periods = period_window(period, today)
-    members = project.memberships.exclude(role="manager").select_related("user")
+    # The people who do the work; those who manage the project watch it.
+    members = project.memberships.exclude(role__in=roles_that_can("project.manage")).select_related(
+        "user"
+    )
     totals = {m.user.get_username(): PersonWork(m.user.get_username()) for m in members}
     counted = (
         "words_translated",
@@ -425,7 +429,7 @@ def agents(project, approved_words=None):
         )
         .order_by("model", "role")
     )
-    prices = ModelPrice.prices_for({row["model"] for row in rows})
+    prices = ModelPrice.prices_for(project, {row["model"] for row in rows})
     total_cost = Decimal(0)
     unpriced = set()
     for row in rows:

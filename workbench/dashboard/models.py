@@ -2,13 +2,25 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 
 class ModelPrice(models.Model):
     """What a model endpoint charges, so the dashboard can put a price on the agents'
-    tokens. One row per model name as the agents report it (ModelCall.model)."""
+    tokens, per model name as the agents report it (ModelCall.model).
 
-    model = models.CharField(max_length=100, unique=True)
+    A project's managers set its own prices on the dashboard; they concern that project
+    only. Rows without a project are the installation's prices, which only staff set (in
+    the admin) and which apply where a project has none."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="model_prices",
+    )
+    model = models.CharField(max_length=100)
     input_per_million = models.DecimalField(
         max_digits=10, decimal_places=4, help_text="US dollars per million input tokens"
     )
@@ -22,21 +34,29 @@ class ModelPrice(models.Model):
 
     class Meta:
         ordering = ["model"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "model"], name="one_price_per_model", nulls_distinct=False
+            )
+        ]
 
     def __str__(self):
         return f"{self.model}: ${self.input_per_million} in / ${self.output_per_million} out"
 
     @classmethod
-    def prices_for(cls, models_used):
-        """{model: (input, output) per million tokens} for the models that have a price,
-        from the rows here, else from settings.WORKBENCH_MODEL_PRICES."""
+    def prices_for(cls, project, models_used):
+        """{model: (input, output) per million tokens} for the models that have a price in
+        `project`: its own, else the installation's, else settings.WORKBENCH_MODEL_PRICES."""
         prices = {}
         for model in models_used:
             defaults = settings.WORKBENCH_MODEL_PRICES
             default = defaults.get(model, defaults.get("*"))
             if default is not None:
                 prices[model] = tuple(Decimal(str(price)) for price in default)
-        for row in cls.objects.filter(model__in=list(models_used)):
+        rows = cls.objects.filter(
+            Q(project=None) | Q(project=project), model__in=list(models_used)
+        ).order_by(F("project").asc(nulls_first=True))
+        for row in rows:
             prices[row.model] = (row.input_per_million, row.output_per_million)
         return prices
 

@@ -1,5 +1,6 @@
 """The project manager's dashboard: one page of sections, each dataset also as JSON or
-CSV, and the models' prices. Managers of the project only; everyone else gets 404."""
+CSV, and the models' prices. Managers of the project only (members get 403, everyone
+else 404)."""
 
 import datetime
 
@@ -11,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.feedback.metrics import learning_metrics
+from workbench.projects.access import get_project_for_user
 
 from . import datasets, metrics
-from .access import get_managed_project
 from .activity import ActivityFilter, activity
 from .forms import ModelPriceForm
 from .models import ModelPrice
@@ -33,7 +36,7 @@ def _period(request):
 @login_required
 @require_GET
 def dashboard(request, slug):
-    project = get_managed_project(request, slug)
+    project, role = get_project_for_user(request, slug, action="project.dashboard")
     period = _period(request)
     overview, people, acceptance = metrics.figures(project, period)
     learning = _learning(project, overview.today)
@@ -70,7 +73,7 @@ def dashboard(request, slug):
         "csv_events": EVENTS_IN_CSV,
         "learning_weeks": LEARNING_WEEKS,
         "charts": charts,
-        "role": "manager",
+        "role": role,
     }
     return render(request, "dashboard/dashboard.html", context)
 
@@ -102,9 +105,14 @@ def _table(project, name, request):
 @require_GET
 def dataset(request, slug, name):
     """A dataset of the dashboard: CSV with ?format=csv, else JSON."""
-    project = get_managed_project(request, slug)
+    project, _ = get_project_for_user(request, slug, action="project.dashboard")
     table = _table(project, name, request)
     if request.GET.get("format") == "csv":
+        audit.record(
+            AuditEvent.Kind.DATA_DOWNLOADED,
+            project=project,
+            details={"what": f"dashboard {name} CSV"},
+        )
         return table.csv_response(project)
     return JsonResponse({"columns": table.columns, "rows": table.rows}, encoder=DjangoJSONEncoder)
 
@@ -112,14 +120,23 @@ def dataset(request, slug, name):
 @login_required
 def model_prices(request, slug):
     """Prices per million tokens for the models the project's agents use (and any other)."""
-    project = get_managed_project(request, slug)
+    project, role = get_project_for_user(request, slug, action="project.manage")
     form = ModelPriceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        price = form.save(by=request.user)
+        price = form.save(project, by=request.user)
+        audit.record(
+            AuditEvent.Kind.PRICE_CHANGED,
+            project=project,
+            target=price,
+            details={
+                "input_per_million": price.input_per_million,
+                "output_per_million": price.output_per_million,
+            },
+        )
         messages.success(request, f"Price of {price.model} saved.")
         return redirect(reverse("dashboard", args=[slug]) + "#agents")
     used = sorted(set(project.model_calls.values_list("model", flat=True).distinct()))
-    prices = ModelPrice.prices_for(used)
+    prices = ModelPrice.prices_for(project, used)
     rows = [{"model": model, "price": prices.get(model)} for model in used]
-    context = {"project": project, "form": form, "rows": rows, "role": "manager"}
+    context = {"project": project, "form": form, "rows": rows, "role": role}
     return render(request, "dashboard/prices.html", context)

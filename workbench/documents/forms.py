@@ -1,5 +1,6 @@
 from django import forms
 
+from workbench.projects.forms import DateField
 from workbench.projects.models import Membership
 
 from .models import Assignment, Document
@@ -46,7 +47,7 @@ class DeadlineForm(forms.ModelForm):
         model = Document
         fields = ["due_date"]
         labels = {"due_date": "The whole translation is due on"}
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"due_date": DateField}
 
 
 class AssignForm(forms.ModelForm):
@@ -62,7 +63,7 @@ class AssignForm(forms.ModelForm):
             "last_position": "To segment",
         }
         help_texts = {"first_position": "Leave both segment numbers empty for the whole document."}
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"due_date": DateField}
 
     def __init__(self, *args, document, **kwargs):
         super().__init__(*args, **kwargs)

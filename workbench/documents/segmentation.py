@@ -34,6 +34,12 @@ segment. So every rule here errs towards not cutting:
 Korean is written with spaces and Western punctuation and is cut like English. In every
 language the full-width stops end a sentence, so Chinese quoted in an English judgment is
 cut as Chinese.
+
+A segment has a maximum length (`bounded_segments`): a longer paragraph is cut into runs
+of whole sentences, and a longer sentence at its clause breaks (; : , and their
+full-width forms, and 、), each run as long as the limit allows. A stretch with no break
+at all that is longer than the limit cannot become a segment (`SegmentTooLong`): no one
+can translate, search or match it.
 """
 
 import heapq
@@ -123,6 +129,70 @@ def split_segments(text, language, mode="sentence"):
         return _cut(text, _unspaced_stops(text))
     # Full-width stops end a sentence in any language: Chinese quoted in an English judgment.
     return _cut(text, heapq.merge(_spaced_stops(text), _unspaced_stops(text, half_width=False)))
+
+
+_CLAUSE_BREAK = re.compile(r"[;:,](?=\s)\s*|[；：，、]\s*")
+
+
+class SegmentTooLong(ValueError):
+    """A stretch of text with no sentence or clause break is longer than a segment may be."""
+
+    def __init__(self, run, limit):
+        super().__init__(
+            f"a stretch of {len(run):,} characters has no sentence or clause break; a segment "
+            f"holds at most {limit:,}"
+        )
+        self.run = run
+        self.limit = limit
+
+
+def bounded_segments(text, language, mode, limit):
+    """`split_segments`, with no piece longer than `limit` characters: a longer piece is
+    cut into runs of whole sentences, and a longer sentence into runs of whole clauses.
+    "".join(result) == text. Raises SegmentTooLong for a run with no break that is longer
+    than `limit` by itself."""
+    pieces = split_segments(text, language, mode)
+    if all(len(piece) <= limit for piece in pieces):
+        return pieces
+    bounded = []
+    for piece in pieces:
+        if len(piece) <= limit:
+            bounded.append(piece)
+            continue
+        sentences = split_segments(piece, language) if mode == "paragraph" else [piece]
+        runs = []
+        for sentence in sentences:
+            runs.extend([sentence] if len(sentence) <= limit else _clauses(sentence, limit))
+        bounded.extend(_packed(runs, limit))
+    return bounded
+
+
+def _clauses(sentence, limit):
+    """The sentence cut after each clause break outside a pair of inline codes; raises
+    SegmentTooLong when a clause is still longer than `limit`."""
+    inside_pairs = [(opening, closing) for opening, closing, _ in _paired_codes(sentence)]
+    cuts = [
+        match.end()
+        for match in _CLAUSE_BREAK.finditer(sentence)
+        if not any(opening < match.end() <= closing for opening, closing in inside_pairs)
+    ]
+    clauses = [sentence[start:end] for start, end in pairwise([0, *cuts, len(sentence)])]
+    clauses = [clause for clause in clauses if clause]
+    for clause in clauses:
+        if len(clause) > limit:
+            raise SegmentTooLong(clause, limit)
+    return clauses
+
+
+def _packed(runs, limit):
+    """Consecutive runs joined while the whole stays within `limit`."""
+    packed = []
+    for run in runs:
+        if packed and len(packed[-1]) + len(run) <= limit:
+            packed[-1] += run
+        else:
+            packed.append(run)
+    return packed
 
 
 def count_words(text, language):

@@ -11,15 +11,18 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, Max, Min
 
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.projects.languages import primary_language
 
 from . import importers, lifecycle
 from .importers.base import ImportRejected
 from .language_check import SAMPLE_CHARS, mismatch, scripts_differ
-from .models import Document, Segment
+from .models import Document, Revision, Segment
 from .placeholders import TOKEN
-from .segmentation import count_words, split_segments
+from .segmentation import SegmentTooLong, bounded_segments, count_words
 
 MAX_FILENAME = 255
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -136,20 +139,46 @@ def import_document(project, *, data, filename, user=None, format=None, encoding
             lifecycle.record_import(Segment.objects.bulk_create(rows, batch_size=2000))
             document.status = Document.Status.READY
             document.save(update_fields=["status"])
+            audit.record(
+                AuditEvent.Kind.DOCUMENT_IMPORTED,
+                user=user,
+                project=project,
+                target=document,
+                details={"file": filename, "segments": len(rows)},
+            )
     except BaseException:
         document.original_file.delete(save=False)
         raise
     return document
 
 
+def _pieces(block, number, project):
+    """The segments of one block, none longer than WORKBENCH_MAX_SEGMENT_CHARS; an
+    ImportRejected naming the paragraph when that cannot be."""
+    limit = settings.WORKBENCH_MAX_SEGMENT_CHARS
+    if block.presegmented:
+        if len(block.text.strip()) > limit:
+            raise ImportRejected(
+                f"Segment {number} of the file is {len(block.text.strip()):,} characters long; "
+                f"the workbench takes segments of at most {limit:,}. Split it in the tool that "
+                "made the file and upload again."
+            )
+        return [block.text]
+    try:
+        return bounded_segments(block.text, project.source_language, project.segmentation, limit)
+    except SegmentTooLong as too_long:
+        raise ImportRejected(
+            f"Paragraph {number} cannot be cut into segments: {too_long} (it begins "
+            f"“{too_long.run[:60]}…”). Break it up with full stops or new paragraphs, or ask "
+            "an administrator to raise WORKBENCH_MAX_SEGMENT_CHARS, and upload again."
+        ) from None
+
+
 def _segments_from_blocks(blocks, project):
     language = project.source_language
     rows = []
     for block_index, block in enumerate(blocks):
-        if block.presegmented:
-            pieces = [block.text.strip()]
-        else:
-            pieces = [p.strip() for p in split_segments(block.text, language, project.segmentation)]
+        pieces = [piece.strip() for piece in _pieces(block, block_index + 1, project)]
         for piece in pieces:
             if not piece:
                 continue
@@ -174,3 +203,33 @@ def _segments_from_blocks(blocks, project):
                 )
             )
     return rows
+
+
+@transaction.atomic
+def delete_document(document):
+    """Delete a document with its segments and their history; its original and exports
+    go once the deletion commits. The audit log keeps what the history was, without
+    the text: how many segments, who changed them how often and when (each QA override
+    was logged as it happened, and stays)."""
+    revisions = Revision.objects.filter(segment__document=document)
+    span = revisions.aggregate(first=Min("created_at"), last=Max("created_at"))
+    by_whom = (
+        revisions.values("origin", "author__username")
+        .annotate(changes=Count("pk"))
+        .order_by("origin", "author__username")
+    )
+    audit.record(
+        AuditEvent.Kind.DOCUMENT_DELETED,
+        project=document.project,
+        target=document,
+        details={
+            "file": document.original_filename,
+            "segments": document.status_counts(),
+            "changes": {
+                row["author__username"] or row["origin"]: row["changes"] for row in by_whom
+            },
+            "first_change": span["first"],
+            "last_change": span["last"],
+        },
+    )
+    document.delete()

@@ -8,13 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.projects.access import get_project_for_user
 
 from .access import get_document_for_user
 from .forms import AssignForm, DeadlineForm, UploadForm
 from .importers.base import ImportRejected
 from .models import Segment
-from .services import check_upload, import_document
+from .services import check_upload, delete_document, import_document
 from .translated import translated_file
 
 SEGMENTS_PER_PAGE = 200
@@ -79,6 +81,7 @@ def _import_one(request, project, uploaded, options):
 @login_required
 def document_detail(request, slug, document_id):
     document, role = get_document_for_user(request, slug, document_id)
+    audit.record(AuditEvent.Kind.DOCUMENT_VIEWED, project=document.project, target=document)
     page = Paginator(document.segments.all(), SEGMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "project": document.project,
@@ -99,10 +102,17 @@ def document_assign(request, slug, document_id):
     form = AssignForm(post if "assign" in request.POST else None, document=document)
     if "remove" in request.POST:
         wanted = request.POST["remove"]
-        removed, _ = document.assignments.filter(
+        assignment = document.assignments.filter(
             pk=int(wanted) if wanted.isdigit() else None
-        ).delete()
-        if removed:
+        ).first()
+        if assignment is not None:
+            audit.record(
+                AuditEvent.Kind.ASSIGNMENT_REMOVED,
+                project=document.project,
+                target=document,
+                details=_assignment_details(assignment),
+            )
+            assignment.delete()
             messages.success(request, "Assignment removed.")
         else:
             messages.error(request, "That assignment had already been removed; nothing changed.")
@@ -113,6 +123,12 @@ def document_assign(request, slug, document_id):
         return redirect("document_assign", slug=slug, document_id=document.pk)
     if form.is_bound and form.is_valid():
         assignment = form.save(by=request.user)
+        audit.record(
+            AuditEvent.Kind.ASSIGNMENT_CREATED,
+            project=document.project,
+            target=document,
+            details=_assignment_details(assignment),
+        )
         messages.success(
             request, f"{assignment.assignee.get_username()} was assigned {assignment.scope}."
         )
@@ -127,13 +143,21 @@ def document_assign(request, slug, document_id):
     return render(request, "documents/assign.html", context)
 
 
+def _assignment_details(assignment):
+    return {
+        "person": assignment.assignee.get_username(),
+        "to": assignment.get_role_display().lower(),
+        "scope": assignment.scope,
+        "due": assignment.due_date,
+    }
+
+
 @login_required
 @require_POST
 def document_delete(request, slug, document_id):
     document, _ = get_document_for_user(request, slug, document_id, action="document.delete")
     title = document.title
-    document.original_file.delete(save=False)
-    document.delete()
+    delete_document(document)
     messages.success(request, f"“{title}” deleted.")
     return redirect("project_detail", slug=slug)
 

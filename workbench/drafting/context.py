@@ -1,6 +1,7 @@
 """What the agents are given for a batch of a document: the language pair and models, the
 document brief, neighbouring segments with people's translations, glossary constraints,
-TM hints, few-shot corrections and the project's lessons."""
+TM hints, few-shot corrections and the project's lessons; with personal data replaced by
+placeholders when the project says so (pseudonyms.py)."""
 
 from pydantic import ValidationError
 
@@ -21,6 +22,8 @@ from workbench.feedback.models import Correction
 from workbench.memory.glossary import termbase_for
 from workbench.memory.lookup import lookup, memories_of
 from workbench.memory.models import TranslationUnit
+
+from .pseudonyms import Pseudonymiser, applies_to, names_in_heading, names_of
 
 BRIEF_SEGMENTS = 40  # the opening of a judgment names the court, parties and judges
 NEIGHBOURS = 2
@@ -66,37 +69,70 @@ def brief_of(document):
         return None
 
 
+def pseudonymiser_for(document, brief=None):
+    """The document's Pseudonymiser when its project replaces personal data, else None.
+    Its names are those of the brief, of the parties' lines in the heading, and of the
+    briefs of the project's other documents (their text can reach the agents as examples
+    and TM hints)."""
+    if not applies_to(document.project):
+        return None
+    names = names_of(brief or brief_of(document)) + names_in_heading(document)
+    for other in document.project.documents.exclude(pk=document.pk).exclude(brief={}):
+        names += names_of(brief_of(other))
+    return Pseudonymiser(document, names)
+
+
 class BriefOrder:
     """The document's brief for the batches of one job, made once from the opening
     segments of a document that has none. The model writes it in a pool thread while the
     job's thread gathers the first batches, which wait for it in their own threads, so
     the model call is the only wait. When the model cannot make one the batches go
-    without (an empty brief, so no batch tries again)."""
+    without (an empty brief, so no batch tries again).
+
+    When the project replaces personal data, the excerpt goes out with placeholders and
+    the job's thread waits for the brief and stores it first: the names in it must be
+    replaced in every batch, and the batches give it out as placeholders too."""
 
     def __init__(self, document, llm, pool):
         self.document = document
         self.given = brief_of(document)
         self.made = None
+        pseudonyms = pseudonymiser_for(document, self.given)
         if self.given is None:
             project = document.project
             opening = document.segments.order_by("position").values_list("source", flat=True)
+            excerpt = "\n".join(opening[:BRIEF_SEGMENTS])
             self.made = pool.submit(
                 _make_brief,
                 language_pair(project),
-                "\n".join(opening[:BRIEF_SEGMENTS]),
+                pseudonyms.mask(excerpt) if pseudonyms else excerpt,
                 llm,
                 project.model_for("brief"),
             )
+        self.sent = None
+        if pseudonyms is not None:
+            if self.made is not None:
+                answer, self.made = self.made.result(), None
+                if answer is not EMPTY_BRIEF:
+                    self.given = pseudonyms.restore_brief(answer)
+                    self._store(self.given)
+            pseudonyms = pseudonymiser_for(document, self.given)
+            self.sent = pseudonyms.mask_brief(self.given or EMPTY_BRIEF)
 
     def result(self):
-        """The brief, once the model has written it."""
+        """The brief as the batches send it, once the model has written it."""
+        if self.sent is not None:
+            return self.sent
         return self.given if self.made is None else self.made.result()
 
     def keep(self):
         """In the job's thread: store the brief the model made on the document."""
         if self.made is None or self.made.result() is EMPTY_BRIEF:
             return
-        self.document.brief = self.made.result().model_dump()
+        self._store(self.made.result())
+
+    def _store(self, brief):
+        self.document.brief = brief.model_dump()
         self.document.save(update_fields=["brief"])
 
 
@@ -153,6 +189,7 @@ class DraftingContext:
         # only come back empty.
         self.has_corrections = Correction.objects.current().filter(project=project).exists()
         self.lessons = lessons_for(project)
+        self.pseudonyms = pseudonymiser_for(document)
 
     def batch_input(self, segments):
         """The BatchInput for consecutive `segments`: people's translations inside their
@@ -177,7 +214,7 @@ class DraftingContext:
             if first < s.position < last and s.pk not in drafting and is_human(s)
         ]
         sources = [segment.source for segment in segments]
-        return BatchInput(
+        batch = BatchInput(
             pair=self.pair,
             segments=[
                 SegmentInput(
@@ -197,6 +234,7 @@ class DraftingContext:
             lessons=self.lessons,
             token_budget=TOKEN_BUDGET,
         )
+        return self.pseudonyms.mask_batch(batch) if self.pseudonyms else batch
 
 
 def neighbour(segment):

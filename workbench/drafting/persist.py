@@ -20,6 +20,8 @@ from workbench.documents.models import Revision, Segment
 from workbench.jobs.models import DraftBatch
 from workbench.translation.models import Annotation, Suggestion
 
+from .pseudonyms import restore_result
+
 OUTCOMES = ("drafted", "flagged", "failed", "late")
 NO_TEXT = "The agents returned no text for this segment; draft it again or translate it by hand."
 LATE = (
@@ -63,7 +65,7 @@ def _annotator_issue(segment, issue, text, round_number, models, job):
 def persist_batch(job, batch, result, models):
     """Store one batch's results and mark it done, all or nothing. Returns the counts
     by outcome (drafted, flagged, failed, late)."""
-    results = result.by_id()
+    results = restore_result(job.document, result).by_id()
     segments = Segment.objects.in_bulk(batch.segment_ids)
     suggestions, finals, outcomes = [], {}, {}
     for segment_id in batch.segment_ids:

@@ -40,7 +40,7 @@ def selected_segments(document, params):
         segments = segments.filter(status=status)
     elif not params.get("redraft"):
         segments = segments.filter(status=Segment.Status.NEW)
-    if params.get("segment_ids"):
+    if "segment_ids" in params:  # an empty selection selects nothing, never everything
         segments = segments.filter(pk__in=params["segment_ids"])
     if params.get("positions"):
         first, last = params["positions"]

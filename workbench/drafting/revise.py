@@ -2,6 +2,8 @@
 segment ("use 上訴人 for appellant"), stored as an on_request Suggestion. The segment's
 target is never written."""
 
+from dataclasses import replace
+
 from django.conf import settings
 
 from agents.context import RevisionContext, SegmentInput
@@ -14,7 +16,14 @@ from workbench.memory.glossary import termbase_for
 from workbench.translation.models import Suggestion
 
 from .calls import CallLog, store_calls
-from .context import NEIGHBOURS, brief_of, glossary_for, language_pair, neighbour
+from .context import (
+    NEIGHBOURS,
+    brief_of,
+    glossary_for,
+    language_pair,
+    neighbour,
+    pseudonymiser_for,
+)
 from .run import NO_ENDPOINT, llm_client
 
 
@@ -48,9 +57,15 @@ def revise_on_request(job, segment, instruction):
         kind=segment.kind,
         paragraph_number=segment.paragraph_number,
     )
+    sent_instruction = instruction
+    pseudonyms = pseudonymiser_for(document)
+    if pseudonyms is not None:
+        revision_context = pseudonyms.mask_revision(revision_context)
+        source = replace(source, source=pseudonyms.mask(source.source))
+        sent_instruction = pseudonyms.mask(instruction)
     model = project.model_for("proofreader")
     try:
-        text, record = revise_segment(source, instruction, revision_context, llm, model)
+        text, record = revise_segment(source, sent_instruction, revision_context, llm, model)
     except (LLMError, ValueError) as error:
         raise JobFailed(
             f"The agents could not revise segment {segment.position}: {error}"
@@ -58,6 +73,8 @@ def revise_on_request(job, segment, instruction):
     finally:
         llm.close()
         store_calls(job, log)
+    if pseudonyms is not None:
+        text = pseudonyms.restore(text)
     try:
         text = clean_target(segment, text)
     except EditRefused as refused:

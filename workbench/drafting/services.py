@@ -3,15 +3,16 @@
 from django.conf import settings
 
 from workbench.jobs.models import DraftBatch, Job
-from workbench.jobs.services import enqueue, retry_job
+from workbench.jobs.services import TooManyJobs, enqueue, retry_job
 from workbench.projects.capabilities import can
 
-from .planning import DraftingRefused, latest_outcomes, selected_segments
+from .planning import DraftingRefused, check_selection, latest_outcomes, selected_segments
 from .run import NO_ENDPOINT
 
 DRAFT_KIND = "draft_document"
 REVISE_KIND = "revise_segment"
 IN_FLIGHT = (Job.Status.QUEUED, Job.Status.RUNNING)
+DRAFT_PARAMS = {"redraft", "status", "segment_ids", "positions", "concurrency", "tm_first"}
 
 
 def check_endpoint():
@@ -27,10 +28,47 @@ def can_start_drafting(document, user, role):
     return can(role, "document.draft.assigned") and document.is_assigned_to(user)
 
 
+def check_params(document, params):
+    """A drafting job's params, checked whatever sent them (the page, the command line,
+    a test): a selection must be segments of this document, a range two numbers in
+    order. An empty or foreign selection is refused, never read as "everything"."""
+    unknown = set(params) - DRAFT_PARAMS
+    if unknown:
+        raise DraftingRefused(
+            f"Unknown drafting option(s): {', '.join(sorted(unknown))}; choose from "
+            f"{', '.join(sorted(DRAFT_PARAMS))}."
+        )
+    checked = {key: params[key] for key in ("concurrency", "tm_first") if key in params}
+    if params.get("redraft"):
+        checked["redraft"] = True
+    if params.get("status"):
+        if params["status"] not in ("new", "drafted"):
+            raise DraftingRefused("Draft the new or the drafted segments, or choose another scope.")
+        checked["status"] = params["status"]
+    if "segment_ids" in params:
+        checked["segment_ids"] = check_selection(document, params["segment_ids"])
+    if params.get("positions") is not None:
+        checked["positions"] = check_positions(params["positions"])
+    return checked
+
+
+def check_positions(positions):
+    try:
+        first, last = (int(value) for value in positions)
+    except (TypeError, ValueError):
+        raise DraftingRefused("Give the range as two segment numbers, e.g. from 1 to 50.") from None
+    if first < 1 or last < first:
+        raise DraftingRefused(
+            f"The range {first}–{last} is empty; the first number must be at least 1 and not "
+            "above the last."
+        )
+    return [first, last]
+
+
 def start_drafting(document, user, params=None):
     """Queue a drafting job for the document, or raise DraftingRefused."""
     check_endpoint()
-    params = {key: value for key, value in (params or {}).items() if value}
+    params = check_params(document, params or {})
     running = document.jobs.filter(kind=DRAFT_KIND, status__in=IN_FLIGHT).first()
     if running:
         raise DraftingRefused(
@@ -43,9 +81,12 @@ def start_drafting(document, user, params=None):
             "has a text, or is confirmed, approved, locked or was edited by a person. Tick "
             "“draft again” to replace machine drafts."
         )
-    return enqueue(
-        DRAFT_KIND, project=document.project, document=document, params=params, user=user
-    )
+    try:
+        return enqueue(
+            DRAFT_KIND, project=document.project, document=document, params=params, user=user
+        )
+    except TooManyJobs as refused:
+        raise DraftingRefused(str(refused)) from None
 
 
 def retry_failed_segments(job, user):
@@ -54,7 +95,10 @@ def retry_failed_segments(job, user):
     if job.kind != DRAFT_KIND:
         raise DraftingRefused("Only drafting jobs retry their failed segments.")
     check_endpoint()
-    retry_job(job, user)
+    try:
+        retry_job(job, user)
+    except TooManyJobs as refused:
+        raise DraftingRefused(str(refused)) from None
     return job
 
 

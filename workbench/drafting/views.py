@@ -11,13 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from agents.schemas import DocumentBrief
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.documents.access import get_document_for_user
 from workbench.jobs.models import JobStateError
 from workbench.projects.capabilities import can
 from workbench.translation.models import Suggestion
 
 from .context import brief_of
-from .planning import DraftingRefused, check_selection
+from .planning import DraftingRefused
+from .pseudonyms import applies_to
 from .services import (
     DRAFT_KIND,
     can_start_drafting,
@@ -83,7 +86,7 @@ def draft_start(request, slug, document_id):
             "assigned to them."
         )
     try:
-        job = start_drafting(document, request.user, _scope(request.POST, document))
+        job = start_drafting(document, request.user, _scope(request.POST))
     except DraftingRefused as refused:
         if request.htmx:
             return render(request, "drafting/drafting_refused.html", {"problem": refused})
@@ -115,7 +118,7 @@ def draft_retry(request, slug, document_id, job_id):
     return redirect("drafting", slug=slug, document_id=document.pk)
 
 
-def _scope(data, document):
+def _scope(data):
     """Job params from the start form: the whole document, one status, a range of
     positions, or the segments ticked on the page."""
     scope = data.get("scope", "all")
@@ -124,21 +127,11 @@ def _scope(data, document):
     if scope in ("new", "drafted"):
         return {"status": scope}
     redraft = {"redraft": True} if data.get("redraft") else {}
+    # start_drafting checks the range and the selection, whatever sends them.
     if scope == "positions":
-        try:
-            first, last = int(data.get("first", "")), int(data.get("last", ""))
-        except ValueError:
-            raise DraftingRefused(
-                "Give the range as two segment numbers, e.g. from 1 to 50."
-            ) from None
-        if first < 1 or last < first:
-            raise DraftingRefused(
-                f"The range {first}–{last} is empty; the first number must be at least 1 "
-                "and not above the last."
-            )
-        return {**redraft, "positions": [first, last]}
+        return {**redraft, "positions": [data.get("first", ""), data.get("last", "")]}
     if scope == "selection":
-        return {**redraft, "segment_ids": check_selection(document, data.getlist("segment_ids"))}
+        return {**redraft, "segment_ids": data.getlist("segment_ids")}
     return redraft
 
 
@@ -251,6 +244,12 @@ def brief(request, slug, document_id):
     if form.is_bound and form.is_valid():
         document.brief = form.brief().model_dump()
         document.save(update_fields=["brief"])
+        audit.record(
+            AuditEvent.Kind.BRIEF_CHANGED,
+            project=document.project,
+            target=document,
+            details={"changed": form.changed_data},
+        )
         messages.success(request, "Brief saved; the agents use it for every batch from now on.")
         return redirect("document_brief", slug=slug, document_id=document.pk)
     context = {
@@ -260,5 +259,8 @@ def brief(request, slug, document_id):
         "brief": current,
         "form": form,
         "can_edit": can_edit,
+        "pseudonymising": applies_to(document.project),
+        # Who stands behind each placeholder is for managers only.
+        "pseudonyms": document.pseudonyms.all() if can(role, "pseudonyms.view") else None,
     }
     return render(request, "drafting/drafting_brief.html", context)

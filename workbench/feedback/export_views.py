@@ -8,8 +8,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.documents.models import Segment
+from workbench.jobs.services import TooManyJobs
 from workbench.projects.access import get_project_for_user
+from workbench.projects.forms import DateField
 
 from .exports import FORMATS
 from .models import Export
@@ -35,12 +39,8 @@ class ExportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Segments with status",
     )
-    since = forms.DateField(
-        required=False, label="Changed on or after", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        required=False, label="Changed on or before", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = DateField(required=False, label="Changed on or after")
+    until = DateField(required=False, label="Changed on or before")
 
     def __init__(self, project, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,9 +65,19 @@ def export_page(request, slug):
     project, role = get_project_for_user(request, slug, action="export.create")
     form = ExportForm(project, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        Export.start(project, request.user, **form.cleaned_data)
-        messages.success(request, "The export has started; its file appears below when ready.")
-        return redirect("corpus_export", slug=slug)
+        try:
+            export = Export.start(project, request.user, **form.cleaned_data)
+        except TooManyJobs as refused:
+            messages.error(request, str(refused))
+        else:
+            audit.record(
+                AuditEvent.Kind.EXPORT_CREATED,
+                project=project,
+                target=export,
+                details=export.criteria(),
+            )
+            messages.success(request, "The export has started; its file appears below when ready.")
+            return redirect("corpus_export", slug=slug)
     exports = project.exports.select_related("project", "document", "job", "created_by")[:50]
     return render(
         request,
@@ -92,6 +102,12 @@ def export_download(request, slug, export_id):
     export = get_export_for_user(request, slug, export_id)
     if not export.is_ready:
         raise Http404("This export has no file yet; wait for its job to finish.")
+    audit.record(
+        AuditEvent.Kind.EXPORT_DOWNLOADED,
+        project=export.project,
+        target=export,
+        details={**export.criteria(), "units": export.units},
+    )
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,

@@ -46,6 +46,8 @@ class Export(models.Model):
     until = models.DateField(null=True, blank=True)
     file = models.FileField(upload_to=export_file_name, max_length=255, blank=True)
     units = models.PositiveIntegerField(default=0)
+    # When the file was deleted after WORKBENCH_EXPORT_RETENTION_DAYS (retention.py).
+    expired_at = models.DateTimeField(null=True, blank=True)
     job = models.OneToOneField(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="export"
     )
@@ -101,6 +103,16 @@ class Export(models.Model):
             )
             export.save(update_fields=["job"])
         return export
+
+    def criteria(self):
+        """What the export holds, as the audit log keeps it."""
+        return {
+            "format": self.format,
+            "document": self.document.title if self.document else "all documents",
+            "statuses": self.statuses,
+            "since": self.since,
+            "until": self.until,
+        }
 
     def corpus(self):
         return Corpus(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from . import conf
 from .models import Job
+from .signals import worker_swept
 from .transports import signal
 
 logger = logging.getLogger(__name__)
@@ -58,3 +59,4 @@ def sweep_from_worker():
         logger.exception("Sweeping stale jobs failed; the next sweep will try again.")
     finally:
         connection.close()
+    worker_swept.send_robust(sweep_from_worker)

@@ -7,7 +7,7 @@ from workbench.projects.access import get_project_for_user
 
 from .access import get_job_for_user
 from .models import JobStateError
-from .services import cancel_job, retry_job
+from .services import TooManyJobs, cancel_job, retry_job
 
 # htmx stops polling an element when the response has this status.
 STOP_POLLING = 286
@@ -47,7 +47,7 @@ def job_retry(request, slug, job_id):
 def _act(request, job, role, action, done_message):
     try:
         action(job, request.user)
-    except JobStateError as exc:
+    except (JobStateError, TooManyJobs) as exc:
         problem = str(exc)
     else:
         problem = None

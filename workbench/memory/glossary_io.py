@@ -20,6 +20,7 @@ from workbench.documents.importers.base import ImportRejected
 from workbench.documents.importers.safety import reject_unsafe_xml
 from workbench.documents.services import check_upload
 from workbench.projects.languages import normalise_language
+from workbench.spreadsheets import SafeWriter, unneutralise
 
 from .glossary import merge_terms
 from .models.glossary import Term, normalise_term_text, term_text_problem
@@ -53,7 +54,6 @@ FIELD_LIMITS = {"part_of_speech": 40, "domain": 100}
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"", "no", "n", "false", "0"}
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # TBX status values, administrativeStatus (“preferredTerm-admn-sts”) and
 # normativeAuthorization (“preferred”) alike, by their stem.
@@ -236,7 +236,7 @@ def read_csv(data, project=None):
                 )
                 continue
             cells += [""] * (len(header) - len(cells))
-            fields = {name: _unneutralise(cell) for name, cell in zip(header, cells, strict=True)}
+            fields = {name: unneutralise(cell) for name, cell in zip(header, cells, strict=True)}
             definition = fields.pop("definition", "").strip()
             if definition:
                 fields["note"] = "\n".join(filter(None, [definition, fields.get("note", "")]))
@@ -301,21 +301,10 @@ def _check_header(header):
         raise GlossaryRejected(f"The header names {', '.join(sorted(repeated))} twice.")
 
 
-def _neutralise(value):
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _unneutralise(value):
-    """Undo `_neutralise`, so a term such as “-ing form” survives export and import."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
 def export_csv(project):
     """The glossary as UTF-8 CSV with a BOM (so Excel reads Chinese), formulas defused."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for term in project.terms.all():
         values = [
@@ -327,7 +316,7 @@ def export_csv(project):
             "yes" if term.case_sensitive else "no",
             term.status,
         ]
-        writer.writerow([_neutralise(value) for value in values])
+        writer.writerow(values)
     return codecs.BOM_UTF8 + out.getvalue().encode()
 
 

@@ -5,6 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.documents.importers.base import ImportRejected
 from workbench.projects.access import get_project_for_user
 
@@ -63,7 +65,13 @@ def term_edit(request, slug, term_id):
 @login_required
 @require_POST
 def term_delete(request, slug, term_id):
-    term, _, _ = _get_term_for_user(request, slug, term_id, action="glossary.manage")
+    term, project, _ = _get_term_for_user(request, slug, term_id, action="glossary.manage")
+    audit.record(
+        AuditEvent.Kind.TERM_DELETED,
+        project=project,
+        target=term,
+        target_repr=f"{term.source_term} → {term.target_term}",
+    )
     term.delete()
     messages.success(request, f"“{term.source_term}” → “{term.target_term}” deleted.")
     return redirect("glossary", slug=slug)
@@ -100,6 +108,11 @@ def glossary_export(request, slug, file_format):
     if file_format not in EXPORTS:
         raise Http404("The glossary can be exported as tbx or csv.")
     export, content_type, extension = EXPORTS[file_format]
+    audit.record(
+        AuditEvent.Kind.DATA_DOWNLOADED,
+        project=project,
+        details={"what": f"glossary ({file_format})"},
+    )
     response = HttpResponse(export(project), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{project.slug}-glossary.{extension}"'
     return response

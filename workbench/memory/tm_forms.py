@@ -2,6 +2,8 @@ from django import forms
 
 from .models import TranslationUnit
 
+MAX_QUERY_CHARS = 300
+
 
 class UnitForm(forms.ModelForm):
     class Meta:
@@ -38,7 +40,8 @@ class MemoryImportForm(forms.Form):
 
 
 class ConcordanceForm(forms.Form):
-    q = forms.CharField(label="Phrase", max_length=300, required=False)
+    # Bounded here: the lookup's trigram search is quick for a phrase, not for a page.
+    q = forms.CharField(label="Phrase", max_length=MAX_QUERY_CHARS, required=False)
     side = forms.ChoiceField(
         choices=[("source", "Source text"), ("target", "Target text")],
         initial="source",

@@ -6,15 +6,17 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.documents.access import get_document_for_user
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.services import check_upload
-from workbench.jobs.services import enqueue
+from workbench.jobs.services import TooManyJobs, enqueue
 from workbench.projects.access import get_project_for_user
 
 from .lookup import concordance, contains_pattern, lookup, memories_of
 from .services import project_memory
-from .tm_forms import ConcordanceForm, MemoryImportForm, PretranslateForm, UnitForm
+from .tm_forms import MAX_QUERY_CHARS, ConcordanceForm, MemoryImportForm, PretranslateForm, UnitForm
 from .tm_io import export_tmx, import_memory_file
 
 UNITS_PER_PAGE = 50
@@ -33,7 +35,14 @@ def unit_list(request, slug):
     memory = project_memory(project)
     query = " ".join(request.GET.get("q", "").split())
     units = memory.units.select_related("created_by")
-    if query:
+    error = ""
+    if len(query) > MAX_QUERY_CHARS:
+        error = (
+            f"The search is {len(query):,} characters long; search for a phrase of at most "
+            f"{MAX_QUERY_CHARS} characters."
+        )
+        units = units.none()
+    elif query:
         pattern = contains_pattern(query)
         units = units.filter(Q(source__ilike=pattern) | Q(target__ilike=pattern))
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
@@ -43,7 +52,8 @@ def unit_list(request, slug):
         "memory": memory,
         "shared": memories_of(project).exclude(pk=memory.pk),
         "page": page,
-        "query": query,
+        "query": query[:MAX_QUERY_CHARS],
+        "error": error,
     }
     template = "memory/tm_units_partial.html" if request.htmx else "memory/tm_units.html"
     return render(request, template, context)
@@ -85,6 +95,13 @@ def _unit_form(request, project, unit, done_message):
 @require_POST
 def unit_delete(request, slug, unit_id):
     unit, project = _get_unit_for_user(request, slug, unit_id, action="memory.manage")
+    # Which unit, not its text: a translation unit is a sentence of a judgment.
+    audit.record(
+        AuditEvent.Kind.TM_UNIT_DELETED,
+        project=project,
+        target=unit,
+        target_repr=f"Unit {unit.pk} of {unit.memory.name}",
+    )
     unit.delete()
     messages.success(request, "Unit deleted from the memory.")
     return redirect("tm_units", slug=project.slug)
@@ -124,6 +141,11 @@ def memory_import(request, slug):
 @require_GET
 def memory_export(request, slug):
     project, _ = get_project_for_user(request, slug, action="memory.manage")
+    audit.record(
+        AuditEvent.Kind.DATA_DOWNLOADED,
+        project=project,
+        details={"what": "translation memory (TMX)"},
+    )
     response = StreamingHttpResponse(
         export_tmx(project_memory(project)), content_type="application/x-tmx+xml; charset=utf-8"
     )
@@ -152,13 +174,16 @@ def pretranslate(request, slug, document_id):
     form = PretranslateForm(request.POST or None, initial={"threshold": project.tm_threshold})
     job = None
     if request.method == "POST" and form.is_valid():
-        job = enqueue(
-            "pretranslate",
-            project=project,
-            document=document,
-            params={"threshold": form.cleaned_data["threshold"]},
-            user=request.user,
-        )
+        try:
+            job = enqueue(
+                "pretranslate",
+                project=project,
+                document=document,
+                params={"threshold": form.cleaned_data["threshold"]},
+                user=request.user,
+            )
+        except TooManyJobs as refused:
+            form.add_error(None, str(refused))
     counts = document.status_counts()
     context = {"project": project, "document": document, "form": form, "job": job, "counts": counts}
     return render(request, "memory/tm_pretranslate.html", context)

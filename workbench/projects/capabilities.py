@@ -20,12 +20,14 @@ CAPABILITIES = {
     "project.view": EVERYONE,
     "project.manage": MANAGING,  # settings, members, agent settings, prices
     "project.dashboard": MANAGING,
+    "audit.view": MANAGING,  # the audit log of the project and of its members' logins
     # Documents
     "document.view": EVERYONE,
     "document.upload": MANAGING,
     "document.assign": MANAGING,
     "document.delete": MANAGING,
     "document.brief.edit": REVIEWING,
+    "pseudonyms.view": MANAGING,  # which personal data a placeholder stands for
     "document.draft": REVIEWING,  # start the agents on any document of the project
     "document.draft.assigned": frozenset({TRANSLATOR}),  # ... on a document assigned to them
     "document.download_translated": MANAGING,  # the translated original, back to the client
@@ -57,6 +59,11 @@ def can(role, action):
     except KeyError:
         raise KeyError(f"No rule for “{action}” in the capability table.") from None
     return role in allowed
+
+
+def roles_that_can(action):
+    """The roles that may do `action`, e.g. to find a project's managers."""
+    return sorted(role for role in ROLES if can(role, action))
 
 
 def check_can(role, action, message="Your role in this project does not allow this."):

@@ -56,6 +56,23 @@ class Project(models.Model):
         default=True,
         help_text="On confirm, fill identical untouched source segments of the document",
     )
+    # Whether names, identity numbers, addresses and the like are replaced by
+    # placeholders before text goes to the model endpoint (drafting/pseudonyms.py).
+    # None: automatic, on unless the endpoint is on this machine or a private network.
+    pseudonymise = models.BooleanField(
+        null=True,
+        blank=True,
+        default=None,
+        choices=[
+            (None, "Automatic: when the model endpoint is outside this machine and network"),
+            (True, "Always"),
+            (False, "Never"),
+        ],
+        verbose_name="Replace personal data before it goes to the model",
+        help_text="Party and witness names from the brief, HKID and passport numbers, "
+        "phone numbers, e-mail addresses, bank accounts and street addresses become "
+        "placeholders such as ⟦P1⟧ in what is sent, and are put back in the answers.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -84,6 +101,10 @@ class Project(models.Model):
     def model_for(self, role):
         """The model an agent role uses in this project."""
         return self.agent_models.get(role) or settings.OPENAI_MODEL
+
+    def managers(self):
+        """The memberships whose role may manage the project."""
+        return self.memberships.filter(role__in=capabilities.roles_that_can("project.manage"))
 
     def role_of(self, user):
         """The user's role in this project, or None for an outsider."""

@@ -7,8 +7,9 @@ from django.views.decorators.http import require_POST
 
 from .access import get_project_for_user, projects_of
 from .capabilities import MANAGER
-from .forms import MemberForm, ProjectForm
+from .forms import MemberForm, ProjectForm, ProjectSettingsForm
 from .models import Membership
+from .services import MembershipRefused, do_change_settings, do_remove_member, do_set_member
 
 
 @login_required
@@ -44,12 +45,17 @@ def members(request, slug):
     if request.method == "POST":
         get_project_for_user(request, slug, action="project.manage")
         if form.is_valid():
-            Membership.objects.update_or_create(
-                project=project,
-                user=form.cleaned_data["username"],
-                defaults={"role": form.cleaned_data["role"]},
-            )
-            messages.success(request, "Member saved.")
+            try:
+                do_set_member(
+                    project,
+                    form.cleaned_data["username"],
+                    form.cleaned_data["role"],
+                    by=request.user,
+                )
+            except MembershipRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, "Member saved.")
             return redirect("project_members", slug=slug)
     memberships = project.memberships.select_related("user").order_by("role", "user__username")
     return render(
@@ -64,9 +70,22 @@ def members(request, slug):
 def member_remove(request, slug, membership_id):
     project, _ = get_project_for_user(request, slug, action="project.manage")
     membership = get_object_or_404(project.memberships, pk=membership_id)
-    if membership.user_id == request.user.pk:
-        messages.error(request, "You cannot remove yourself; ask another manager.")
+    try:
+        do_remove_member(membership, by=request.user)
+    except MembershipRefused as refused:
+        messages.error(request, str(refused))
     else:
-        membership.delete()
         messages.success(request, "Member removed.")
     return redirect("project_members", slug=slug)
+
+
+@login_required
+def project_settings(request, slug):
+    project, role = get_project_for_user(request, slug, action="project.manage")
+    form = ProjectSettingsForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        _, changes = do_change_settings(form, by=request.user)
+        messages.success(request, "Settings saved." if changes else "Nothing changed.")
+        return redirect("project_settings", slug=slug)
+    context = {"project": project, "role": role, "form": form}
+    return render(request, "projects/settings.html", context)

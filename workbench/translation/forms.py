@@ -3,6 +3,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 
 from workbench.documents.models import Revision, Segment
+from workbench.projects.forms import DateField
 
 from .models import Annotation, Comment
 
@@ -17,9 +18,7 @@ class SegmentFilter(forms.Form):
     comments = forms.BooleanField(required=False, label="Unresolved comments")
     overridden = forms.BooleanField(required=False, label="QA overridden")
     mine = forms.BooleanField(required=False, label="Assigned to me")
-    since = forms.DateField(
-        required=False, label="Changed since", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = DateField(required=False, label="Changed since")
     q = forms.CharField(
         required=False,
         max_length=200,

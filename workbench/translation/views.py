@@ -8,8 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.documents.access import get_document_for_user
 from workbench.documents.lifecycle import clean_target
+from workbench.jobs.services import TooManyJobs
 from workbench.memory.glossary import highlight, recognise_terms
 from workbench.memory.lookup import diff, lookup
 from workbench.projects.languages import is_cjk
@@ -76,6 +79,7 @@ def editor(request, slug, document_id):
     context.update(filters=filters, matching=segments.count(), counts=document.status_counts())
     if request.htmx:
         return render(request, "translation/_grid.html", context)
+    audit.record(AuditEvent.Kind.DOCUMENT_VIEWED, project=document.project, target=document)
     return render(request, "translation/editor.html", context)
 
 
@@ -405,9 +409,12 @@ def segment_ask_revision(request, slug, document_id, segment_id):
     segment, role = get_segment_for_user(request, slug, document_id, segment_id)
 
     def ask():
-        job = do_ask_revision(
-            segment, user=request.user, role=role, instruction=request.POST.get("instruction")
-        )
+        try:
+            job = do_ask_revision(
+                segment, user=request.user, role=role, instruction=request.POST.get("instruction")
+            )
+        except TooManyJobs as refused:
+            raise EditRefused(str(refused)) from None
         return {
             "notice": f"Asked the agents to revise (job #{job.pk}). Their answer will appear "
             "here as a suggestion; reopen the segment to see it."

@@ -3,39 +3,24 @@ document, paragraph and the segment's id (its number in the workbench, which the
 bilingual review file and the API use too). Texts keep the workbench's tokens ("⟦1⟧"); a spreadsheet has no
 markup to give them back as.
 
-A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return, which
-some programs strip first) as a formula, so a hostile segment could run code on the
-reader's machine. In CSV such a cell gets a leading apostrophe, the usual defence, except
-a plain number such as "-5" or "+852", which no spreadsheet reads as a formula and which
-would otherwise stop being a number. XLSX has cell types: every text cell is written
-as a string and, when it starts like a formula, marked with Excel's quote prefix (what
-typing an apostrophe does), so the text stays exactly as it was and never becomes a
-formula.
+A spreadsheet runs a cell that starts like a formula, so a hostile segment could run
+code on the reader's machine. CSV cells go through `workbench.spreadsheets`, like every
+CSV the workbench writes. XLSX has cell types: every text cell is written as a string
+and, when it starts like a formula, marked with Excel's quote prefix (what typing an
+apostrophe does), so the text stays exactly as it was and never becomes a formula.
 """
 
-import csv
 import io
-import re
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from workbench.spreadsheets import BYTE_ORDER_MARK, SafeWriter, starts_like_formula
+
 from .inline import xml_safe
 
 HEADER = ["source", "target", "status", "document", "paragraph", "segment"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
-BYTE_ORDER_MARK = "\ufeff"  # without it Excel reads UTF-8 as the local code page
-
-
-def starts_like_formula(text):
-    return text.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(text)
-
-
-def neutralise(text):
-    """A CSV cell no spreadsheet runs as a formula."""
-    return "'" + text if starts_like_formula(text) else text
 
 
 def _row(corpus, segment):
@@ -51,12 +36,12 @@ def _row(corpus, segment):
 
 def write_csv(corpus, tally):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     buffer.write(BYTE_ORDER_MARK)
     writer.writerow(HEADER)
     for segment in corpus.stream():
         tally.read()
-        writer.writerow([neutralise(value) for value in _row(corpus, segment)])
+        writer.writerow(_row(corpus, segment))
         tally.wrote()
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue().encode()

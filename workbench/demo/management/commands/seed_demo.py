@@ -7,8 +7,9 @@ if the project has none with that file name.
 
 import os
 
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
@@ -54,6 +55,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if not settings.WORKBENCH_DEMO:
+            raise CommandError(
+                "seed_demo creates logins whose password is published in the README, so it "
+                "runs in demo mode only: set WORKBENCH_DEMO=1 (as `make run` and docker "
+                "compose's demo profile do), and never on a server with real documents."
+            )
         with transaction.atomic():
             users = {name: self.ensure_user(name) for name in DEMO_USERS}
             users["manager"].user_permissions.add(

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from workbench import audit
+from workbench.audit.models import AuditEvent
 from workbench.feedback.exports import FORMATS, Corpus, ExportRefused, export_corpus
 from workbench.feedback.exports.corpus import date_from
 from workbench.projects.models import Project
@@ -62,6 +64,17 @@ class Command(BaseCommand):
             tally = _write(corpus, options["format"], Path(options["output"]))
         except ExportRefused as refusal:
             raise CommandError(str(refusal)) from None
+        audit.record(
+            AuditEvent.Kind.EXPORT_CREATED,
+            project=project,
+            target=document or project,
+            details={
+                "format": options["format"],
+                "units": tally.units,
+                "via": "manage.py export_corpus",
+                "file": str(Path(options["output"]).resolve()),
+            },
+        )
         message = f"Wrote {tally.units} units to {options['output']}."
         if tally.untranslated:
             message += f" {tally.untranslated} segment(s) kept their source text (untranslated)."
