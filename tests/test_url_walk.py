@@ -64,6 +64,7 @@ RULES = {
     "document_detail": (ALL, ALL),
     "document_assign": (M, M),
     "document_delete": (NONE, M),
+    "document_translated": (M, NONE),
     # Translation memory and glossary
     "tm_units": (ALL, NONE),
     "tm_unit_add": (M, M),
@@ -101,6 +102,8 @@ RULES = {
     "annotation_accept": (NONE, ALL),
     "annotation_dismiss": (NONE, ALL),
     "revision_restore": (NONE, ALL),
+    "review_file": (MR, NONE),
+    "review_file_import": (NONE, MR),
     # Agents
     "drafting": (ALL, ALL),
     "draft_start": (NONE, MR),  # a translator only on a document assigned to them

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from workbench import audit
 from workbench.audit.models import AuditEvent
@@ -163,6 +163,7 @@ def document_delete(request, slug, document_id):
 
 
 @login_required
+@require_GET
 def download_translated(request, slug, document_id):
     """The translated original: the imported file in its own format, targets filled in."""
     document, _ = get_document_for_user(

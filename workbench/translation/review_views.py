@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from workbench.documents.access import get_document_for_user
 from workbench.documents.importers.base import ImportRejected
@@ -17,6 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@require_GET
 def review_file_download(request, slug, document_id):
     document, _ = get_document_for_user(request, slug, document_id, action="document.review_file")
     response = HttpResponse(review_workbook(document), content_type=XLSX)
