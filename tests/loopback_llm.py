@@ -35,9 +35,9 @@ SCRIPTED_ONLY_FAULTS = ("bad_request", "unauthorized", "not_found")
 DATA_BLOCK = re.compile(r"<document_data>\s*(.*?)\s*</document_data>", re.DOTALL)
 SCHEMA_MARKER = re.compile(r'JSON schema named "(\w+)"')
 
-# Characters written the same in Traditional and Simplified Chinese, none a numeral or a
-# unit the checks read (年月日元章條).
-NEUTRAL_HAN = "法院判上人被告原定事理由命令用刑罪行合任利申批准回官公司土地工作文件本案犯查答"
+# Characters written the same in Traditional and Simplified Chinese (in neither of
+# OpenCC's tables), none a numeral or a unit the checks read (年月日元章條).
+NEUTRAL_HAN = "法院判上人被告原定事理由命令用刑罪行品任利申批石山官公司土地工作文件本案犯查答"
 ENGLISH_WORDS = [
     "court",
     "held",

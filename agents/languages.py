@@ -1,0 +1,313 @@
+"""What the workbench knows about languages, in one place and free of Django.
+
+- Language tags (BCP 47) are read by `langcodes`: canonical casing, validity, the script
+  a region implies (zh-HK is written in Traditional characters), and whether two tags
+  name the same language for a memory or a glossary.
+- Which languages and which characters are CJK, and which are written without spaces.
+- Traditional against Simplified Chinese, from OpenCC's conversion tables (the
+  `opencc-python-reimplemented` package ships them; nothing is downloaded): which
+  characters of a text belong to the other script. A character both scripts use (后 in
+  皇后, 干 in 干犯, 准 in 准許) is judged in its words, by converting them there and back.
+"""
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import langcodes
+import regex
+from opencc import OpenCC
+
+# Characters of the CJK scripts, as the body of a `regex` character class: Han (with the
+# iteration marks 々〆〇), kana with the prolonged-sound mark, hangul.
+CJK_LETTERS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3005-\u3007\u30fc"
+# CJK punctuation and the full-width forms written among those characters.
+CJK_MARKS = r"\u3000-\u303f\uff00-\uffef"
+# Letters of the scripts written without spaces between words (not hangul).
+UNSPACED_LETTERS = r"\p{Han}\p{Hiragana}\p{Katakana}\u3005-\u3007\u30fc"
+
+_CJK_CHARACTER = regex.compile(f"[{CJK_LETTERS}{CJK_MARKS}]")
+_UNSPACED_CHARACTER = regex.compile(f"[{UNSPACED_LETTERS}{CJK_MARKS}]")
+_CJK_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore"})
+_UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan"})
+_CHINESE_SCRIPTS = frozenset({"Hans", "Hant"})
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "zh": "Chinese",
+    "zh-hant": "Traditional Chinese",
+    "zh-hant-hk": "Traditional Chinese as written in Hong Kong",
+    "zh-hant-tw": "Traditional Chinese as written in Taiwan",
+    "zh-hk": "Traditional Chinese as written in Hong Kong",
+    "zh-tw": "Traditional Chinese as written in Taiwan",
+    "zh-hans": "Simplified Chinese",
+    "zh-cn": "Simplified Chinese",
+    "fr": "French",
+    "de": "German",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "pt": "Portuguese",
+    "es": "Spanish",
+}
+
+
+class LanguageTagError(ValueError):
+    """A text that is not a BCP 47 language tag."""
+
+
+@functools.lru_cache(maxsize=1024)
+def normalise_tag(tag: str) -> str:
+    """The canonical form of a BCP 47 tag: `ZH_hant_hk` → `zh-Hant-HK`. Raises
+    LanguageTagError for anything that is not a valid tag."""
+    text = (tag or "").strip().replace("_", "-")
+    try:
+        language = langcodes.Language.get(text)
+    except (langcodes.LanguageTagError, ValueError):
+        language = None
+    if language is None or not language.is_valid():
+        raise LanguageTagError(f"“{tag}” is not a BCP 47 language tag such as en or zh-Hant-HK.")
+    return str(language)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(tag: str) -> langcodes.Language | None:
+    try:
+        return langcodes.Language.get((tag or "").strip().replace("_", "-"))
+    except (langcodes.LanguageTagError, ValueError):
+        return None
+
+
+def primary_language(tag: str) -> str:
+    """The language subtag: `zh` for `zh-Hant-HK`."""
+    parsed = _parsed(tag)
+    if parsed is None or not parsed.language:
+        return (tag or "").replace("_", "-").split("-")[0].lower()
+    return parsed.language
+
+
+def region_of(tag: str) -> str | None:
+    parsed = _parsed(tag)
+    return parsed.territory if parsed else None
+
+
+@functools.lru_cache(maxsize=1024)
+def script_of(tag: str) -> str | None:
+    """The script a tag states, or the one its region implies (`zh-HK` → Hant), or None
+    when it says neither (`zh`, `en`)."""
+    parsed = _parsed(tag)
+    if parsed is None:
+        return None
+    if parsed.script:
+        return parsed.script
+    if parsed.territory:
+        return parsed.maximize().script
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _usual_script(tag: str) -> str | None:
+    """The script the language is usually written in, region or not (`zh` → Hans)."""
+    parsed = _parsed(tag)
+    return parsed.maximize().script if parsed else None
+
+
+def chinese_script(tag: str) -> str | None:
+    """'Hant', 'Hans' or None (not Chinese, or Chinese without a known script)."""
+    if _usual_script(tag) not in _CHINESE_SCRIPTS:
+        return None
+    script = script_of(tag)
+    return script if script in _CHINESE_SCRIPTS else None
+
+
+def is_cjk(tag: str) -> bool:
+    """Chinese, Japanese, Korean (and Cantonese, Classical Chinese...)."""
+    return _usual_script(tag) in _CJK_SCRIPTS
+
+
+def written_without_spaces(tag: str) -> bool:
+    """Chinese and Japanese; Korean puts spaces between words."""
+    return _usual_script(tag) in _UNSPACED_SCRIPTS
+
+
+def same_language(found: str, wanted: str, *, regions_matter: bool = False) -> bool:
+    """Whether a tag found in a file names the language `wanted`. Scripts must agree where
+    both are known (zh-Hans is not zh-Hant-HK; zh-HK is); regions are variants of one
+    language unless `regions_matter` (a glossary for zh-TW is not one for zh-Hant-HK)."""
+    ours, theirs = _parsed(wanted), _parsed(found)
+    if ours is None or theirs is None or not theirs.is_valid():
+        return False
+    if ours.language != theirs.language:
+        return False
+    our_script, their_script = script_of(wanted), script_of(found)
+    if our_script and their_script and our_script != their_script:
+        return False
+    if regions_matter and ours.territory and theirs.territory:
+        return ours.territory == theirs.territory
+    return True
+
+
+# The currency "$" and "元" stand for, by the region of the document's languages.
+_REGION_CURRENCY = {"HK": "HKD", "MO": "MOP", "TW": "TWD", "CN": "CNY", "SG": "SGD"}
+
+
+def local_currency(*tags: str) -> str:
+    """What $ and 元 mean in a document in these languages: the currency of the first
+    region they name, Renminbi for Simplified Chinese without one, else Hong Kong
+    dollars (the workbench's judgments are Hong Kong's)."""
+    for tag in tags:
+        if region_of(tag) in _REGION_CURRENCY:
+            return _REGION_CURRENCY[region_of(tag)]
+    if any(chinese_script(tag) == "Hans" for tag in tags):
+        return "CNY"
+    return "HKD"
+
+
+def language_name(tag: str) -> str:
+    """ "Traditional Chinese as written in Hong Kong (zh-Hant-HK)", for prompts."""
+    name = LANGUAGE_NAMES.get(tag.lower()) or LANGUAGE_NAMES.get(primary_language(tag))
+    return f"{name} ({tag})" if name else tag
+
+
+def is_cjk_character(char: str) -> bool:
+    """Han, kana, hangul, CJK punctuation and full-width forms."""
+    return bool(_CJK_CHARACTER.match(char))
+
+
+def is_unspaced_character(char: str) -> bool:
+    """A character of the scripts written without spaces between words, or their
+    punctuation: two such characters are joined without a space."""
+    return bool(_UNSPACED_CHARACTER.match(char))
+
+
+# Traditional and Simplified Chinese
+
+
+@dataclass(frozen=True)
+class WrongScript:
+    """A character of the other script at `index`, and what to write instead. `certain`
+    is False for a character the wanted script usually writes as it is (周, 只), which
+    only OpenCC's word list converts (十六周 → 十六週): usage differs by region there."""
+
+    index: int
+    character: str
+    replacement: str
+    certain: bool = True
+
+
+# Words before which a character both scripts use is a surname, not a Simplified word:
+# 于, 范, 余, 岳 are Traditional surnames, however a converter reads them.
+_TITLE_AFTER = regex.compile(
+    r"\p{Han}{0,2}?(?:先生|女士|小姐|太太|醫生|議員|主席|督察|警員|警長|警司)"
+)
+
+
+class _Tables:
+    """OpenCC's character tables, read once per process."""
+
+    def __init__(self):
+        st = _read_table("STCharacters.txt")
+        ts = _read_table("TSCharacters.txt")
+        variants = [_read_table(name) for name in ("HKVariants.txt", "TWVariants.txt")]
+        traditional = set(ts) | {c for forms in st.values() for c in forms}
+        simplified = set(st) | {c for forms in ts.values() for c in forms}
+        # Regional standards (說→説, 臺→台, 戶→户) are Traditional too.
+        self.variants: dict[str, set[str]] = {}
+        for table in variants:
+            for standard, forms in table.items():
+                traditional |= {standard, *forms}
+                self.variants.setdefault(standard, set()).update(forms)
+        self.to_traditional = {c: forms[0] for c, forms in st.items()}
+        self.to_simplified = {c: forms[0] for c, forms in ts.items()}
+        self.only_simplified = frozenset(c for c in st if c not in traditional)
+        self.only_traditional = frozenset(c for c in ts if c not in simplified)
+        self.shared_simplified = frozenset(c for c in st if c in traditional)
+        self.shared_traditional = frozenset(c for c in ts if c in simplified)
+        self.to_hans = OpenCC("t2s")
+        self.to_hant = OpenCC("s2t")
+
+
+def _read_table(name: str) -> dict[str, list[str]]:
+    text = (resources.files("opencc") / "dictionary" / name).read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        key, _, forms = line.partition("\t")
+        if key and forms:
+            table[key] = forms.split()
+    return table
+
+
+@functools.cache
+def _tables() -> _Tables:
+    return _Tables()
+
+
+def wrong_script_characters(
+    text: str, script: str, names: tuple[str, ...] = ()
+) -> list[WrongScript]:
+    """The characters of `text` that belong to the other Chinese script, for a text that
+    should be in `script` ("Hant" or "Hans"). `names` (people's and parties' names) are
+    left alone: a surname may be a character the other script also uses."""
+    tables = _tables()
+    if script == "Hant":
+        only, shared, there, back = (
+            tables.only_simplified,
+            tables.shared_simplified,
+            tables.to_hans,
+            tables.to_hant,
+        )
+        table = tables.to_traditional
+    elif script == "Hans":
+        only, shared, there, back = (
+            tables.only_traditional,
+            tables.shared_traditional,
+            tables.to_hant,
+            tables.to_hans,
+        )
+        table = tables.to_simplified
+    else:
+        return []
+    found = [WrongScript(i, c, table[c]) for i, c in enumerate(text) if c in only]
+    if any(c in shared for c in text):
+        found += _misused_shared_characters(text, script, shared, there, back, table, names)
+        found.sort(key=lambda wrong: wrong.index)
+    if not found:
+        return []
+    # Converting the text in its words gives better replacements than a character table
+    # (历 is 歷 in 歷史 but 曆 in 日曆).
+    converted = back.convert(there.convert(text))
+    if len(converted) == len(text):
+        found = [
+            WrongScript(w.index, w.character, converted[w.index], w.certain)
+            if converted[w.index] != w.character
+            else w
+            for w in found
+        ]
+    return found
+
+
+def _misused_shared_characters(text, script, shared, there, back, table, names):
+    """A character both scripts use, written where the wanted script has another in those
+    words: 于 in 由于 (由於), 后 in 此后 (此後), but not 后 in 皇后 nor 干 in 干犯."""
+    converted = back.convert(there.convert(text))
+    if len(converted) != len(text):
+        return []
+    variants = _tables().variants if script == "Hant" else {}
+    protected = _name_positions(text, names)
+    found = []
+    for index, (char, wanted) in enumerate(zip(text, converted, strict=True)):
+        if char not in shared or char == wanted or char in variants.get(wanted, ()):
+            continue
+        if index in protected or _TITLE_AFTER.match(text, index + 1):
+            continue
+        found.append(WrongScript(index, char, wanted, certain=table.get(char) != char))
+    return found
+
+
+def _name_positions(text: str, names: tuple[str, ...]) -> set[int]:
+    positions: set[int] = set()
+    for name in names:
+        start = text.find(name)
+        while name and start != -1:
+            positions.update(range(start, start + len(name)))
+            start = text.find(name, start + 1)
+    return positions
