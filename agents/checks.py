@@ -237,6 +237,9 @@ def check_numbers(source: str, target: str) -> list[SegmentIssue]:
     for number in target_reading.masked_digits:
         if number.value in in_source or number.value in seen:
             continue
+        # 42 months for 三年六個月: the measure matched, so its number is no stranger.
+        if any(start <= number.start < end for start, end in measures.matched):
+            continue
         seen.add(number.value)
         issues.append(
             _issue(
@@ -349,6 +352,7 @@ def check_units(source: str, target: str, pair: LanguagePair | None = None) -> l
 class _MeasureComparison:
     conflicts: list  # (source part, target part): the same number in another unit
     missing: list  # source parts the target does not give
+    matched: list  # (start, end) of the target's parts matched to the source's
 
 
 @functools.lru_cache(maxsize=256)
@@ -422,11 +426,11 @@ def _compare_measures(source: str, target: str) -> _MeasureComparison:
             missing.append(part)
     # One is often left implicit (a year → 年, a month → 月入): never required, as elsewhere.
     missing = [p for p in missing if p.value != 1]
+    matched = [(t.start, t.end) for m in target_measures for t in m.parts if id(t) in used]
     if missing:
-        spans = [(t.start, t.end) for m in target_measures for t in m.parts if id(t) in used]
-        free_values = num.values_in(_blank(_read(target).masked, spans))
+        free_values = num.values_in(_blank(_read(target).masked, matched))
         missing = [p for p in missing if num.value_text(p.value) not in free_values]
-    return _MeasureComparison(conflicts, missing)
+    return _MeasureComparison(conflicts, missing, matched)
 
 
 def _check_rates(source_reading: _Reading, target_reading: _Reading) -> list[SegmentIssue]:
@@ -582,8 +586,11 @@ def check_legal_references(source: str, target: str, pair: LanguagePair) -> list
     return issues
 
 
+_LEADING_DIGITS = regex.compile(r"\d+")
+
+
 def _ref_order(ref: str):
-    digits = regex.match(r"\d+", ref)
+    digits = _LEADING_DIGITS.match(ref)
     return (int(digits.group()) if digits else 0, ref)
 
 

@@ -267,35 +267,57 @@ def wrong_script_characters(
     else:
         return []
     found = [WrongScript(i, c, table[c]) for i, c in enumerate(text) if c in only]
-    if any(c in shared for c in text):
-        found += _misused_shared_characters(text, script, shared, there, back, table, names)
-        found.sort(key=lambda wrong: wrong.index)
-    if not found:
+    shared_at = [i for i, c in enumerate(text) if c in shared]
+    if not found and not shared_at:
         return []
-    # Converting the text in its words gives better replacements than a character table
-    # (历 is 歷 in 歷史 but 曆 in 日曆).
-    converted = back.convert(there.convert(text))
-    if len(converted) == len(text):
-        found = [
-            WrongScript(w.index, w.character, converted[w.index], w.certain)
-            if converted[w.index] != w.character
-            else w
-            for w in found
-        ]
+    # Converting the words around a character (there and back) says what the wanted script
+    # writes there, better than a character table: 历 is 歷 in 歷史 but 曆 in 日曆.
+    converted = _converted_around(text, [w.index for w in found] + shared_at, there, back)
+    found = [
+        WrongScript(w.index, w.character, converted.get(w.index) or w.replacement)
+        if converted.get(w.index) != w.character
+        else w
+        for w in found
+    ]
+    if shared_at:
+        found += _misused_shared_characters(text, script, shared_at, converted, table, names)
+        found.sort(key=lambda wrong: wrong.index)
     return found
 
 
-def _misused_shared_characters(text, script, shared, there, back, table, names):
+# Characters on either side of a character that the conversion looks at: OpenCC's
+# phrases are rarely longer.
+_WINDOW = 6
+
+
+def _converted_around(text, indices, there, back) -> dict[int, str]:
+    """{index: the character the round trip writes there}, converting only windows of
+    text around the given indices (a whole judgment paragraph costs a hundred times
+    more). A window whose length the conversion changes gives nothing."""
+    converted: dict[int, str] = {}
+    windows: list[list[int]] = []
+    for index in sorted(set(indices)):
+        start, end = max(0, index - _WINDOW), min(len(text), index + _WINDOW + 1)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    for start, end in windows:
+        piece = back.convert(there.convert(text[start:end]))
+        if len(piece) == end - start:
+            converted.update((start + offset, char) for offset, char in enumerate(piece))
+    return converted
+
+
+def _misused_shared_characters(text, script, shared_at, converted, table, names):
     """A character both scripts use, written where the wanted script has another in those
     words: 于 in 由于 (由於), 后 in 此后 (此後), but not 后 in 皇后 nor 干 in 干犯."""
-    converted = back.convert(there.convert(text))
-    if len(converted) != len(text):
-        return []
     variants = _tables().variants if script == "Hant" else {}
     protected = _name_positions(text, names)
     found = []
-    for index, (char, wanted) in enumerate(zip(text, converted, strict=True)):
-        if char not in shared or char == wanted or char in variants.get(wanted, ()):
+    for index in shared_at:
+        char, wanted = text[index], converted.get(index)
+        if wanted is None or char == wanted or char in variants.get(wanted, ()):
             continue
         if index in protected or _TITLE_AFTER.match(text, index + 1):
             continue

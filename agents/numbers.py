@@ -199,11 +199,16 @@ CHINESE_FRACTION = regex.compile(
 )
 
 
+_WORD_BREAK = regex.compile(r"[\s-]+")
+_PLAIN_DIGITS = regex.compile(r"\d+(?:\.\d+)?")
+_ASCII_LETTER = regex.compile(r"[A-Za-z]")
+
+
 def english_value(words: str) -> int | None:
     """ "twenty-five" → 25; "one hundred and twenty" → 120; "two million" → 2000000."""
     total = current = 0
     seen = False
-    for word in regex.split(r"[\s-]+", words.lower()):
+    for word in _WORD_BREAK.split(words.lower()):
         if word == "and":
             continue
         if word in _ONES:
@@ -272,6 +277,8 @@ def chinese_numbers(text: str) -> list[Number]:
 
 def english_numbers(text: str) -> list[Number]:
     found = []
+    if not _ASCII_LETTER.search(text):
+        return found
     for match in ENGLISH_NUMBER.finditer(text):
         words = match.group()
         # "hundreds of", "thousands of" are not numbers; a lone scale word is not either.
@@ -299,7 +306,7 @@ def english_numbers(text: str) -> list[Number]:
 
 
 def _any_value(written: str) -> Decimal | None:
-    if regex.fullmatch(r"\d+(?:\.\d+)?", written):
+    if _PLAIN_DIGITS.fullmatch(written):
         return Decimal(written)
     return chinese_value(written)
 
@@ -396,6 +403,9 @@ _ISO_DATE = regex.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"
 # Longest forms first: a date matched once is blanked before the next pattern looks.
 DATE_PATTERNS = (_CJK_DATE, _DAY_MONTH_YEAR, _ISO_DATE, _MONTH_DAY_YEAR, _MONTH_YEAR)
 
+_ENGLISH_DATES = (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _MONTH_YEAR)
+_MONTH_HINT = regex.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+
 DateKey = tuple[int | None, int, int | None]
 
 
@@ -412,13 +422,22 @@ def dates_in(text: str) -> list[Date]:
     June 2019, and dates whose year a range leaves out (1 January, 6月30日)."""
     remaining = text
     found = []
+    english = _MONTH_HINT.search(text) is not None
     for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(remaining):
+        # Most sentences have no date: skip the patterns that cannot match.
+        if (pattern is _CJK_DATE and "月" not in text) or (
+            pattern is _ISO_DATE and "-" not in text
+        ):
+            continue
+        if pattern in _ENGLISH_DATES and not english:
+            continue
+        matches = list(pattern.finditer(remaining))
+        for match in matches:
             key = _date_key(match)
-            if key is None:
-                continue
-            found.append(Date(key, match.start(), match.end(), match.group()))
-        remaining = pattern.sub(lambda m: " " * len(m.group()), remaining)
+            if key is not None:
+                found.append(Date(key, match.start(), match.end(), match.group()))
+        if matches:
+            remaining = pattern.sub(lambda m: " " * len(m.group()), remaining)
     return sorted(found, key=lambda date: date.start)
 
 
@@ -774,6 +793,12 @@ SUM = regex.compile(
 )
 
 
+_SUM_HINT = regex.compile(
+    r"[$元圓幣币£€]|HKD|USD|RMB|CNY|GBP|EUR|MOP|dollars|yuan|renminbi|pounds|euros|美金|英鎊|英镑|歐元|欧元",
+    regex.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Sum:
     currency: str  # an ISO code, or LOCAL for $ and 元
@@ -786,6 +811,8 @@ class Sum:
 def sums_in(text: str) -> list[Sum]:
     """Sums of money: HK$1,250,000, 港幣125萬元, 5,000,000元, RMB 2 million."""
     found = []
+    if not _SUM_HINT.search(text):
+        return found
     for match in SUM.finditer(text):
         amount = _amount_value(match["amount"])
         if amount is None:

@@ -21,6 +21,7 @@ IssueCategory = Literal[
 ]
 IssueSeverity = Literal["minor", "major", "critical"]
 ISSUE_CATEGORIES: tuple[str, ...] = IssueCategory.__args__
+ISSUE_SEVERITIES: tuple[str, ...] = IssueSeverity.__args__
 BLOCKING_SEVERITIES = frozenset({"major", "critical"})
 
 
