@@ -309,7 +309,7 @@ def check_dates(source: str, target: str, pair: LanguagePair) -> list[SegmentIss
     for date in _read(source).dates:
         if any(num.date_matches(date.key, found) for found in in_target):
             continue
-        expected = num.format_date(date.key, _is_cjk(pair.target))
+        expected = num.format_date(date.key, is_cjk(pair.target))
         issues.append(
             _issue(
                 "dates",
@@ -331,7 +331,7 @@ def check_units(source: str, target: str, pair: LanguagePair | None = None) -> l
     are not 16 months. A measure written in other units with the same total passes
     (12 months ↔ 一年, 3 years and 6 months ↔ 42個月). A rate keeps its period (per annum
     ↔ 年息, not 每月)."""
-    chinese_target = _read(target).chinese if pair is None else _is_cjk(pair.target)
+    chinese_target = _read(target).chinese if pair is None else is_cjk(pair.target)
     issues = [
         _issue(
             "units",
@@ -371,53 +371,39 @@ def _compare_measures(source: str, target: str) -> _MeasureComparison:
     def free(parts):
         return not any(id(p) in used for p in parts)
 
-    for measure in _read(source).measures:
-        whole = next(
+    def same_total(wanted):
+        """A free target measure with the total of `wanted` (a measure or one part)."""
+        return next(
             (
-                t
-                for t in target_measures
-                if free(t.parts) and t.group == measure.group and t.total == measure.total
+                m
+                for m in target_measures
+                if free(m.parts) and m.group == wanted.group and m.total == wanted.total
             ),
             None,
         )
+
+    def free_part(accepts):
+        return next((t for m in target_measures for t in m.parts if free([t]) and accepts(t)), None)
+
+    for measure in _read(source).measures:
+        whole = same_total(measure)
         if whole:
             take(whole.parts)
             continue
         for part in measure.parts:
-            same = next(
-                (
-                    t
-                    for m in target_measures
-                    for t in m.parts
-                    if free([t]) and t.unit == part.unit and t.value == part.value
-                ),
-                None,
-            )
+            same = free_part(lambda t, part=part: t.unit == part.unit and t.value == part.value)
             if same:
                 take([same])
                 continue
-            total = next(
-                (
-                    t
-                    for t in target_measures
-                    if free(t.parts) and t.group == part.group and t.total == part.total
-                ),
-                None,
-            )
+            total = same_total(part)
             if total:
                 take(total.parts)
                 continue
             unresolved.append(part)
     conflicts, missing = [], []
     for part in unresolved:
-        other = next(
-            (
-                t
-                for m in target_measures
-                for t in m.parts
-                if free([t]) and t.value == part.value and t.dimension == part.dimension
-            ),
-            None,
+        other = free_part(
+            lambda t, part=part: t.value == part.value and t.dimension == part.dimension
         )
         if other:
             take([other])
@@ -539,7 +525,7 @@ def check_legal_references(source: str, target: str, pair: LanguagePair) -> list
     and ranges: Cap. 221 ↔ 第221章, s. 65C(2)(b) ↔ 第65C(2)(b)條, ss. 4 and 5 ↔ 第4及5條,
     s. 4(1)(a) and (b) ↔ 第4(1)(a)及(b)條, paras. 45 to 52 ↔ 第45至52段. Copying the
     source form is accepted too."""
-    chinese_target = _is_cjk(pair.target)
+    chinese_target = is_cjk(pair.target)
     in_target: dict[str, set[str]] = {}
     for reference in _read(target).references:
         in_target.setdefault(reference.kind, set()).update(reference.refs)
@@ -1107,7 +1093,7 @@ def check_length(source: str, target: str, pair: LanguagePair) -> list[SegmentIs
 
 
 def length_bounds(pair: LanguagePair) -> tuple[float, float]:
-    source_cjk, target_cjk = _is_cjk(pair.source), _is_cjk(pair.target)
+    source_cjk, target_cjk = is_cjk(pair.source), is_cjk(pair.target)
     if target_cjk and not source_cjk:
         return LENGTH_BOUNDS["to_cjk"]
     if source_cjk and not target_cjk:
@@ -1136,7 +1122,7 @@ def check_untranslated(
                 "The translation is the source text, untranslated.",
             )
         ]
-    source_cjk, target_cjk = _is_cjk(pair.source), _is_cjk(pair.target)
+    source_cjk, target_cjk = is_cjk(pair.source), is_cjk(pair.target)
     if source_cjk == target_cjk:
         return []
     prose = _strip_kept(target, brief)
@@ -1244,10 +1230,6 @@ def _issue(check, category, severity, span, suggestion, explanation) -> SegmentI
         source="check",
         check=check,
     )
-
-
-def _is_cjk(tag: str) -> bool:
-    return is_cjk(tag)
 
 
 def _collapse(text: str) -> str:

@@ -222,8 +222,26 @@ class _Tables:
         self.only_traditional = frozenset(c for c in ts if c not in simplified)
         self.shared_simplified = frozenset(c for c in st if c in traditional)
         self.shared_traditional = frozenset(c for c in ts if c in simplified)
-        self.to_hans = OpenCC("t2s")
-        self.to_hant = OpenCC("s2t")
+        to_hans, to_hant = OpenCC("t2s"), OpenCC("s2t")
+        # For a text wanted in a script: the characters only the other script writes,
+        # those both write, the conversion to the other script and back, and the table of
+        # each wrong character's usual form.
+        self.wanting = {
+            "Hant": (
+                self.only_simplified,
+                self.shared_simplified,
+                to_hans,
+                to_hant,
+                self.to_traditional,
+            ),
+            "Hans": (
+                self.only_traditional,
+                self.shared_traditional,
+                to_hant,
+                to_hans,
+                self.to_simplified,
+            ),
+        }
 
 
 def _read_table(name: str) -> dict[str, list[str]]:
@@ -247,25 +265,9 @@ def wrong_script_characters(
     """The characters of `text` that belong to the other Chinese script, for a text that
     should be in `script` ("Hant" or "Hans"). `names` (people's and parties' names) are
     left alone: a surname may be a character the other script also uses."""
-    tables = _tables()
-    if script == "Hant":
-        only, shared, there, back = (
-            tables.only_simplified,
-            tables.shared_simplified,
-            tables.to_hans,
-            tables.to_hant,
-        )
-        table = tables.to_traditional
-    elif script == "Hans":
-        only, shared, there, back = (
-            tables.only_traditional,
-            tables.shared_traditional,
-            tables.to_hant,
-            tables.to_hans,
-        )
-        table = tables.to_simplified
-    else:
+    if script not in ("Hant", "Hans"):
         return []
+    only, shared, there, back, table = _tables().wanting[script]
     found = [WrongScript(i, c, table[c]) for i, c in enumerate(text) if c in only]
     shared_at = [i for i, c in enumerate(text) if c in shared]
     if not found and not shared_at:
