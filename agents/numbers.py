@@ -311,6 +311,9 @@ def _any_value(written: str) -> Decimal | None:
     return chinese_value(written)
 
 
+# In what a translation says, "a third" is one-third too (a source's "a third party" is
+# not a fraction, so it is never required).
+_A_FRACTION = regex.compile(r"\ban?[\s-]+(?P<bottom>half|third|quarter)\b", regex.IGNORECASE)
 # Words that carry a number without writing one.
 _IMPLIED = {
     "both": "2",
@@ -338,6 +341,10 @@ def values_in(text: str) -> set[str]:
     values |= {n.value for n in english_numbers(text)}
     values |= {_IMPLIED[m.group().lower()] for m in _IMPLIED_WORDS.finditer(text)}
     values |= {str(MONTHS[m.group().lower()]) for m in _MONTH_NAME.finditer(text)}
+    values |= {
+        value_text(Fraction(1, _FRACTION_DENOMINATORS[m["bottom"].lower()]))
+        for m in _A_FRACTION.finditer(text)
+    }
     return values
 
 

@@ -6,7 +6,8 @@ on correct pairs, and the throughput of `manage.py qa_check`.
 
 Reads tests/data/qa/planted.jsonl (each line a pair with one planted error and the
 `category` of the check that should catch it) and tests/data/qa/correct.jsonl (correct
-professional renderings), both in the style of Hong Kong judgments, in both directions.
+professional renderings), both in the style of Hong Kong judgments, in both directions,
+and the smaller held-out pair of files written after the checks (heldout_*.jsonl).
 Each line goes through the command's own reading (`qa_check.read_line`) and
 `agents.checks.run_checks`, as `qa_check` and the editor do. It reports:
 
@@ -47,6 +48,9 @@ from agents.checks import run_checks  # noqa: E402
 from workbench.translation.management.commands.qa_check import read_line  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "qa"
+# The corpus written before the checks, and a smaller one written after them and run
+# once before any change (see README.md).
+SETS = [("", "Written first"), ("heldout_", "Held out")]
 RECALL_TARGET = 0.99
 FALSE_ALARM_TARGET = 0.01
 THROUGHPUT_TARGET = 2000
@@ -91,15 +95,28 @@ def measure_throughput(lines, pairs):
         return pairs / (time.perf_counter() - started), pairs / (time.process_time() - cpu)
 
 
+def _lines(name):
+    return (DATA / name).read_text(encoding="utf-8").splitlines()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=20_000, help="Lines for the throughput run.")
     options = parser.parse_args()
-    planted = (DATA / "planted.jsonl").read_text(encoding="utf-8").splitlines()
-    correct = (DATA / "correct.jsonl").read_text(encoding="utf-8").splitlines()
+    planted, correct = [], []
+    for prefix, described in SETS:
+        errors, renderings = _lines(f"{prefix}planted.jsonl"), _lines(f"{prefix}correct.jsonl")
+        _, caught, _, _ = measure_recall(errors)
+        alarms = measure_false_alarms(renderings)
+        print(
+            f"{described}: {len(errors)} planted errors, {sum(caught.values())} caught; "
+            f"{len(renderings)} correct pairs, {len(alarms)} blocked"
+        )
+        planted += errors
+        correct += renderings
 
     total, caught, any_blocking, misses = measure_recall(planted)
-    print(f"Planted errors: {sum(total.values())} (tests/data/qa/planted.jsonl)\n")
+    print(f"\nPlanted errors, both sets: {sum(total.values())}\n")
     print(f"{'category':<14}{'planted':>8}{'caught':>8}{'recall':>9}{'any blocking':>14}")
     for category in sorted(total):
         share = caught[category] / total[category]

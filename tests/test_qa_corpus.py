@@ -1,6 +1,7 @@
-"""The deterministic checks on the written corpus (tests/data/qa): every planted error
-is caught by a blocking finding of its own check, and no correct rendering raises a
-blocking finding. bench/qa_bench.py prints the same figures per category."""
+"""The deterministic checks on the written corpus (tests/data/qa, the first set and the
+held-out one): every planted error is caught by a blocking finding of its own check, and
+no correct rendering raises a blocking finding. bench/qa_bench.py prints the same figures
+per category."""
 
 import json
 from collections import Counter
@@ -12,8 +13,16 @@ from agents.checks import CHECKS, run_checks
 from workbench.translation.management.commands.qa_check import read_line
 
 DATA = Path(__file__).parent / "data" / "qa"
-PLANTED = (DATA / "planted.jsonl").read_text(encoding="utf-8").splitlines()
-CORRECT = (DATA / "correct.jsonl").read_text(encoding="utf-8").splitlines()
+PLANTED = [
+    line
+    for name in ("planted.jsonl", "heldout_planted.jsonl")
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+]
+CORRECT = [
+    line
+    for name in ("correct.jsonl", "heldout_correct.jsonl")
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+]
 
 
 def findings(line):
