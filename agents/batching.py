@@ -10,7 +10,9 @@ import math
 
 import regex
 
-_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+from agents.languages import CJK_LETTERS
+
+_WIDE = regex.compile(f"[{CJK_LETTERS}]")
 _SPACE = regex.compile(r"\s")
 
 # The JSON around each segment in a request (id, keys, quotes) and the answer's target,

@@ -8,6 +8,7 @@ Segment ids are strings so any primary key fits.
 from dataclasses import dataclass, field
 from typing import Literal
 
+from agents.languages import chinese_script
 from agents.schemas import DocumentBrief
 
 SegmentStatus = Literal["drafted", "flagged", "failed"]
@@ -28,18 +29,6 @@ class LanguagePair:
     @property
     def source_script(self) -> str | None:
         return chinese_script(self.source)
-
-
-def chinese_script(tag: str) -> str | None:
-    """'Hant', 'Hans' or None (not Chinese, or Chinese without a known script)."""
-    parts = [part.lower() for part in tag.replace("_", "-").split("-")]
-    if parts[0] != "zh":
-        return None
-    if "hant" in parts or {"tw", "hk", "mo"} & set(parts[1:]):
-        return "Hant"
-    if "hans" in parts or {"cn", "sg"} & set(parts[1:]):
-        return "Hans"
-    return None
 
 
 @dataclass
@@ -63,6 +52,8 @@ class Neighbour:
 
 @dataclass
 class GlossaryConstraint:
+    """A glossary entry as the agents and the checks see it (see `agents.glossary`)."""
+
     source_term: str
     target_term: str
     status: Literal["preferred", "admitted", "forbidden"] = "preferred"
@@ -132,7 +123,12 @@ class RevisionContext:
 
 @dataclass
 class SegmentIssue:
-    """An issue in a target text, from the Annotator or from a deterministic check."""
+    """An issue in a target text, from the Annotator or from a deterministic check.
+
+    `explanation` is the message a person reads. A deterministic finding also names its
+    `check` (script, numbers, units, negation, parties...) and whether it is `blocking`
+    (it stops confirm and approve unless overridden; by severity, see
+    `agents.checks.run_checks`)."""
 
     span: str
     category: str
@@ -140,6 +136,8 @@ class SegmentIssue:
     suggestion: str
     explanation: str
     source: IssueSource = "annotator"
+    check: str = ""
+    blocking: bool = False
 
 
 @dataclass

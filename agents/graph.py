@@ -213,9 +213,10 @@ class _Pipeline:
         annotations = copy.deepcopy(state["annotations"])
         notes = copy.deepcopy(state["notes"])
         items = []
+        brief = _brief(state)
         for segment_id in state["to_annotate"]:
             source, target = self.sources[segment_id], _current(state, segment_id)["target"]
-            findings = run_checks(source, target, self.batch.pair, self._glossary(source))
+            findings = run_checks(source, target, self.batch.pair, self._glossary(source), brief)
             items.append(
                 {
                     "id": segment_id,
@@ -224,7 +225,7 @@ class _Pipeline:
                     "check_findings": [asdict(issue) for issue in findings],
                 }
             )
-        found = self._annotate(items, _brief(state), notes)
+        found = self._annotate(items, brief, notes)
         for item in items:
             annotations.setdefault(item["id"], []).append(
                 item["check_findings"] + found.get(item["id"], [])

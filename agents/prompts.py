@@ -19,6 +19,7 @@ from agents.context import (
     SegmentInput,
     TMHint,
 )
+from agents.languages import language_name
 from agents.schemas import DocumentBrief
 
 PROMPT_VERSIONS = {
@@ -31,24 +32,6 @@ PROMPT_VERSIONS = {
 
 DATA_OPEN = "<document_data>"
 DATA_CLOSE = "</document_data>"
-
-LANGUAGE_NAMES = {
-    "en": "English",
-    "zh": "Chinese",
-    "zh-hant": "Traditional Chinese",
-    "zh-hant-hk": "Traditional Chinese as written in Hong Kong",
-    "zh-hant-tw": "Traditional Chinese as written in Taiwan",
-    "zh-hk": "Traditional Chinese as written in Hong Kong",
-    "zh-tw": "Traditional Chinese as written in Taiwan",
-    "zh-hans": "Simplified Chinese",
-    "zh-cn": "Simplified Chinese",
-    "fr": "French",
-    "de": "German",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "pt": "Portuguese",
-    "es": "Spanish",
-}
 
 DATA_RULE = f"""\
 The user message gives you the material inside {DATA_OPEN} ... {DATA_CLOSE} as one JSON \
@@ -147,11 +130,6 @@ Return the whole revised target and a one-sentence explanation of the change. \
 {LEGAL_CONVENTIONS}
 
 {DATA_RULE}"""
-
-
-def language_name(tag: str) -> str:
-    name = LANGUAGE_NAMES.get(tag.lower()) or LANGUAGE_NAMES.get(tag.split("-")[0].lower())
-    return f"{name} ({tag})" if name else tag
 
 
 def data_block(payload: dict) -> str:

@@ -7,7 +7,7 @@ accepted by servers that enforce OpenAI's strict structured outputs (`strict_jso
 import functools
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 IssueCategory = Literal[
     "accuracy",
@@ -21,6 +21,7 @@ IssueCategory = Literal[
 ]
 IssueSeverity = Literal["minor", "major", "critical"]
 ISSUE_CATEGORIES: tuple[str, ...] = IssueCategory.__args__
+ISSUE_SEVERITIES: tuple[str, ...] = IssueSeverity.__args__
 BLOCKING_SEVERITIES = frozenset({"major", "critical"})
 
 
@@ -54,6 +55,17 @@ class DocumentBrief(AgentAnswer):
     defined_terms: list[DefinedTerm]
     key_terms: list[KeyTerm]
     notes: str
+
+
+def stored_brief(data: dict | None) -> DocumentBrief | None:
+    """A brief as stored (a document's JSON field, a line of `qa_check`), or None when
+    there is none or it does not fit the form."""
+    if not data:
+        return None
+    try:
+        return DocumentBrief.model_validate(data)
+    except ValidationError:
+        return None
 
 
 class TranslatedSegment(AgentAnswer):

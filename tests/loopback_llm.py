@@ -35,9 +35,9 @@ SCRIPTED_ONLY_FAULTS = ("bad_request", "unauthorized", "not_found")
 DATA_BLOCK = re.compile(r"<document_data>\s*(.*?)\s*</document_data>", re.DOTALL)
 SCHEMA_MARKER = re.compile(r'JSON schema named "(\w+)"')
 
-# Characters written the same in Traditional and Simplified Chinese, none a numeral or a
-# unit the checks read (年月日元章條).
-NEUTRAL_HAN = "法院判上人被告原定事理由命令用刑罪行合任利申批准回官公司土地工作文件本案犯查答"
+# Characters written the same in Traditional and Simplified Chinese (in neither of
+# OpenCC's tables), none a numeral or a unit the checks read (年月日元章條).
+NEUTRAL_HAN = "法院判上人被告原定事理由命令用刑罪行品任利申批石山官公司土地工作文件本案犯查答"
 ENGLISH_WORDS = [
     "court",
     "held",
@@ -457,6 +457,7 @@ _EN_TOKENS = re.compile(
     r"|(?P<money>HK\$\s?(?P<amount>\d[\d,]*(?:\.\d+)?))"
     r"|(?P<date>(?P<day>\d{1,2})\s+(?P<month>" + "|".join(MONTHS) + r")\s+(?P<year>\d{4}))"
     r"|(?P<number>\d[\d,]*(?:\.\d+)?)"
+    r"|(?P<negation>\b(?i:not|no|never|without|unless|cannot|nothing|none|neither|nor)\b)"
     r"|(?P<word>[A-Za-z][A-Za-z'’-]*)"
     r"|(?P<space>\s+)"
     r"|(?P<other>.)",
@@ -470,7 +471,8 @@ _ZH_TOKENS = re.compile(
     r"|(?P<money>港[幣币](?P<amount>\d[\d,]*(?:\.\d+)?)元)"
     r"|(?P<date>(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日)"
     r"|(?P<number>\d[\d,]*(?:\.\d+)?)"
-    r"|(?P<han>(?:(?!第\d|港[幣币]\d)[\u4e00-\u9fff]){1,2})"
+    r"|(?P<negation>沒有|[不未無非毋])"
+    r"|(?P<han>(?:(?!第\d|港[幣币]\d|沒有|[不未無非毋])[\u4e00-\u9fff]){1,2})"
     r"|(?P<space>\s+)"
     r"|(?P<other>.)",
     re.DOTALL,
@@ -507,6 +509,8 @@ def _into_chinese(source: str, *, simplified: bool) -> str:
             out.append(f"{token['year']}年{month}月{int(token['day'])}日")
         elif token["number"]:
             out.append(token["number"])
+        elif token["negation"]:
+            out.append("不")
         elif token["word"]:
             out.append(NEUTRAL_HAN[zlib.crc32(token["word"].lower().encode()) % len(NEUTRAL_HAN)])
         elif token["other"]:
@@ -531,6 +535,8 @@ def _into_english(source: str) -> str:
             out.append(f" {int(token['day'])} {MONTHS[int(token['month']) - 1]} {token['year']} ")
         elif token["number"]:
             out.append(f" {token['number']} ")
+        elif token["negation"]:
+            out.append(" not ")
         elif token["han"]:
             out.append(f" {ENGLISH_WORDS[zlib.crc32(token['han'].encode()) % len(ENGLISH_WORDS)]} ")
         elif token["other"]:

@@ -117,7 +117,8 @@ def test_the_panel_shows_history_issues_and_qa(client_for, translator, segment):
     assert "translator · qwen-legal · t-3" in content
     assert "“appellant” is 上訴人." in content
     assert "Accept and apply" in content
-    assert "No QA warnings." in content
+    # Live QA finds what the Annotator found: the appellant rendered as 申請人.
+    assert "The source refers to appellant" in content
 
 
 def test_qa_is_recomputed_for_the_text_being_typed(client_for, translator, segment):

@@ -3,10 +3,10 @@ what was found, and leaves nothing behind."""
 
 import pytest
 
+from agents.languages import detect, expected_script, text_mismatch
 from tests.conftest import stored_files
 from tests.files_xliff import trans_unit, xliff_1_2
 from workbench.documents.importers.base import ImportRejected
-from workbench.documents.language_check import detect, mismatch, script_of_tag
 from workbench.documents.models import Document
 from workbench.documents.services import import_document
 
@@ -42,14 +42,14 @@ def test_it_detects_language_and_script(text, found):
     ("tag", "script"),
     [("zh-Hant-HK", "Hant"), ("zh-HK", "Hant"), ("zh-CN", "Hans"), ("zh", "Hani"), ("en", "Latn")],
 )
-def test_it_knows_the_script_of_a_tag(tag, script):
-    assert script_of_tag(tag) == script
+def test_it_knows_the_script_a_tags_text_should_be_in(tag, script):
+    assert expected_script(tag) == script
 
 
 def test_simplified_text_does_not_pass_for_traditional():
-    assert mismatch(SIMPLIFIED, "zh-Hant-HK") == "is written in Simplified Chinese"
-    assert mismatch(TRADITIONAL, "zh-Hant-HK") == ""
-    assert mismatch(TRADITIONAL, "zh") == ""
+    assert text_mismatch(SIMPLIFIED, "zh-Hant-HK") == "is written in Simplified Chinese"
+    assert text_mismatch(TRADITIONAL, "zh-Hant-HK") == ""
+    assert text_mismatch(TRADITIONAL, "zh") == ""
 
 
 def test_it_refuses_a_chinese_text_file_in_an_english_source_project(project, manager, media_root):

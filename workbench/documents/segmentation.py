@@ -46,8 +46,10 @@ import heapq
 import re
 from itertools import pairwise
 
+import regex
+
+from agents.languages import CJK_LETTERS, is_cjk, written_without_spaces
 from workbench.documents.placeholders import TOKEN
-from workbench.projects.languages import is_cjk, primary_language
 
 PAIRS = {
     "(": ")",
@@ -105,11 +107,7 @@ _UNSPACED_STOP = re.compile(r"(?P<stop>(?P<marks>[。！？；｡!?]+)" + _TRAIL
 _CONTINUING = set("，、：；。！？,;:.!?…‥") | set(CLOSING)
 
 # Scripts counted a character at a time: Han (with 々〆〇), kana, hangul.
-_CJK_CHARACTER = re.compile(
-    "[\u1100-\u11ff\u3005-\u3007\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u31f0-\u31ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-    "\U00020000-\U0003134f]"
-)
+_CJK_CHARACTER = regex.compile(f"[{CJK_LETTERS}]")
 # A Latin word or a number inside CJK text: "HKCFA", "23", "3.5", "1,000", "s.12".
 _WORD_IN_CJK = re.compile(r"[^\W_]+(?:[.,'’/\-][^\W_]+)*")
 _WORDLIKE = re.compile(r"[^\W_]")
@@ -125,7 +123,7 @@ def split_segments(text, language, mode="sentence"):
         return [text] if text else []
     if mode != "sentence":
         raise ValueError(f"Unknown segmentation “{mode}”; use “sentence” or “paragraph”.")
-    if _written_without_spaces(language):
+    if written_without_spaces(language):
         return _cut(text, _unspaced_stops(text))
     # Full-width stops end a sentence in any language: Chinese quoted in an English judgment.
     return _cut(text, heapq.merge(_spaced_stops(text), _unspaced_stops(text, half_width=False)))
@@ -207,10 +205,6 @@ def count_words(text, language):
         return sum(1 for token in text.split() if _WORDLIKE.search(token))
     characters = len(_CJK_CHARACTER.findall(text))
     return characters + len(_WORD_IN_CJK.findall(_CJK_CHARACTER.sub(" ", text)))
-
-
-def _written_without_spaces(language):
-    return is_cjk(language) and primary_language(language) != "ko"
 
 
 def _spaced_stops(text):

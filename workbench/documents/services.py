@@ -13,13 +13,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max, Min
 
+from agents.languages import DETECTION_SAMPLE, primary_language, scripts_differ, text_mismatch
 from workbench import audit
 from workbench.audit.models import AuditEvent
-from workbench.projects.languages import primary_language
 
 from . import importers, lifecycle
 from .importers.base import ImportRejected
-from .language_check import SAMPLE_CHARS, mismatch, scripts_differ
 from .models import Document, Revision, Segment
 from .placeholders import TOKEN
 from .segmentation import SegmentTooLong, bounded_segments, count_words
@@ -78,7 +77,7 @@ def check_languages(parsed, project):
     """A file must be in the project's language pair: the languages it declares (a
     regional variant that differs, zh-HK for zh-Hant-HK, is only worth a warning, but
     another script, zh-CN for zh-Hant-HK, is refused), and the languages its text is
-    actually written in (`language_check`), source and, for a bilingual file, target."""
+    actually written in (`agents.languages.detect`), source and, for a bilingual file, target."""
     pairs = [
         ("source", parsed.source_language, project.source_language),
         ("target", parsed.target_language, project.target_language),
@@ -100,7 +99,7 @@ def check_languages(parsed, project):
         ("translated text", [block.target for block in parsed.blocks], project.target_language),
     ]
     for what, pieces, expected in texts:
-        found = mismatch(TOKEN.sub("", "\n".join(pieces))[:SAMPLE_CHARS], expected)
+        found = text_mismatch(TOKEN.sub("", "\n".join(pieces))[:DETECTION_SAMPLE], expected)
         if found:
             raise ImportRejected(
                 f"The file's {what} {found}, but this project translates "

@@ -3,8 +3,6 @@ document brief, neighbouring segments with people's translations, glossary const
 TM hints, few-shot corrections and the project's lessons; with personal data replaced by
 placeholders when the project says so (pseudonyms.py)."""
 
-from pydantic import ValidationError
-
 from agents.context import (
     BatchInput,
     GlossaryConstraint,
@@ -16,7 +14,7 @@ from agents.context import (
 )
 from agents.graph import make_brief
 from agents.llm import LLMError
-from agents.schemas import DocumentBrief
+from agents.schemas import DocumentBrief, stored_brief
 from workbench.feedback.learning import lessons_for, similar_corrections
 from workbench.feedback.models import Correction
 from workbench.memory.glossary import termbase_for
@@ -61,12 +59,7 @@ def role_models(project):
 
 def brief_of(document):
     """The document's brief, or None when it has none (or none that fits the form)."""
-    if not document.brief:
-        return None
-    try:
-        return DocumentBrief.model_validate(document.brief)
-    except ValidationError:
-        return None
+    return stored_brief(document.brief)
 
 
 def pseudonymiser_for(document, brief=None):

@@ -19,9 +19,9 @@ import re
 from django.conf import settings
 from django.db.models import Count, Q
 
+from agents.languages import is_cjk
 from workbench.documents.models import Segment
 from workbench.memory.models import Term
-from workbench.projects.languages import is_cjk
 
 from .effort import tokens
 from .models import Correction, GlossaryCandidate

@@ -7,16 +7,15 @@ one word, and every other visible character is a token. So one tokenizer serves 
 language pair, and mixed text ("根據 Cap. 210 第9條") too.
 """
 
-import re
 from dataclasses import dataclass
 
+import regex
 from rapidfuzz.distance import Levenshtein
 from sacrebleu.metrics import CHRF, TER
 
-from workbench.projects.languages import is_cjk
+from agents.languages import CJK_LETTERS, is_cjk
 
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f"
-TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+|\S")
+TOKEN = regex.compile(rf"[{CJK_LETTERS}]|[^\W_{CJK_LETTERS}]+|\S")
 # TER searches for block shifts, which grows much faster than the text: a 4,000-character
 # Chinese segment takes seconds. Longer texts get no TER rather than hold up a save.
 MAX_TER_CHARS = 1000

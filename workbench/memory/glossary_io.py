@@ -11,15 +11,14 @@ import io
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from django.core.exceptions import ValidationError
 from lxml import etree
 from translate.misc.xml_helpers import parse_xml
 from translate.storage.tbx import tbxfile
 
+from agents import languages
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.importers.safety import reject_unsafe_xml
 from workbench.documents.services import check_upload
-from workbench.projects.languages import normalise_language
 from workbench.spreadsheets import SafeWriter, unneutralise
 
 from .glossary import merge_terms
@@ -81,8 +80,6 @@ TBX_STATUS_OUT = {
 }
 # TBX has no field for it; other tools ignore an unknown termNote type.
 CASE_SENSITIVE_NOTE = "x-caseSensitive"
-# Chinese written without a script subtag: the region says which script is meant.
-CHINESE_SCRIPT_OF_REGION = {"HK": "Hant", "MO": "Hant", "TW": "Hant", "CN": "Hans", "SG": "Hans"}
 
 
 class GlossaryRejected(ImportRejected):
@@ -509,23 +506,6 @@ def _tbx_status(value):
 
 def same_language(tag, project_tag):
     """Whether a file's language tag names the project's language: `en` and `en-GB` do
-    for `en`, `zh-HK` and `zh-Hant` do for `zh-Hant-HK`, `zh-TW` and `zh-Hans` do not."""
-    try:
-        ours, theirs = _subtags(project_tag), _subtags(tag)
-    except ValidationError:
-        return False
-    return ours[0] == theirs[0] and all(
-        a == b or not a or not b for a, b in zip(ours[1:], theirs[1:], strict=True)
-    )
-
-
-def _subtags(tag):
-    parts = normalise_language(tag).split("-")
-    script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), "")
-    region = next(
-        (p for p in parts[1:] if (len(p) == 2 and p.isalpha()) or (len(p) == 3 and p.isdigit())),
-        "",
-    )
-    if parts[0] == "zh" and not script:
-        script = CHINESE_SCRIPT_OF_REGION.get(region, "")
-    return parts[0], script, region
+    for `en`, `zh-HK` and `zh-Hant` do for `zh-Hant-HK`, `zh-TW` and `zh-Hans` do not (a
+    glossary's terms are regional)."""
+    return languages.same_language(tag, project_tag, regions_matter=True)

@@ -36,8 +36,8 @@ from django.db.models import Lookup, Q
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from agents.languages import is_cjk
 from workbench.documents.models import Segment
-from workbench.projects.languages import is_cjk
 
 from .models import TranslationMemory, TranslationUnit
 

@@ -24,16 +24,15 @@ from pathlib import PurePath
 from xml.sax.saxutils import escape, quoteattr
 
 import openpyxl
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from lxml import etree
 
+from agents.languages import LanguageTagError, normalise_tag, same_language
 from workbench.documents.importers import xliff as xliff_importer
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.importers.safety import PROLOG_BYTES, check_doctype, open_zip_safely
 from workbench.documents.placeholders import TOKEN
-from workbench.projects.languages import normalise_language, primary_language
 
 from .models import TranslationUnit
 
@@ -51,8 +50,6 @@ MAX_PROBLEMS = 50
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Inline codes of the original format; their content is markup, not translatable text.
 TMX_CODES = {"bpt", "ept", "ph", "it", "ut"}
-# Chinese written without a script subtag: the region says which script it is.
-SCRIPT_OF_REGION = {"HK": "Hant", "TW": "Hant", "MO": "Hant", "CN": "Hans", "SG": "Hans"}
 # Kept as a character reference on export: XML parsers turn a literal CR into LF.
 TEXT_ENTITIES = {"\r": "&#13;"}
 
@@ -279,27 +276,7 @@ def languages_match(found, wanted):
     memory, while `zh-HK` and `zh-TW` (Traditional by their region) and a bare `zh` are
     accepted.
     """
-    try:
-        found = normalise_language(found)
-    except ValidationError:
-        return False
-    if primary_language(found) != primary_language(wanted):
-        return False
-    found_script, wanted_script = _script(found), _script(wanted)
-    return not (found_script and wanted_script and found_script != wanted_script)
-
-
-def _script(tag):
-    """The script subtag, or the one a Chinese region implies, or ""."""
-    subtags = tag.split("-")[1:]
-    for subtag in subtags:
-        if len(subtag) == 4 and subtag.isalpha():
-            return subtag
-    if primary_language(tag) == "zh":
-        for subtag in subtags:
-            if subtag in SCRIPT_OF_REGION:
-                return SCRIPT_OF_REGION[subtag]
-    return ""
+    return same_language(found, wanted)
 
 
 def _check_file_languages(found_source, found_target, memory, filename_kind):
@@ -541,8 +518,8 @@ def _header_languages(row):
 
 def _is_language_tag(text):
     try:
-        normalise_language(text)
-    except ValidationError:
+        normalise_tag(text)
+    except LanguageTagError:
         return False
     return True
 

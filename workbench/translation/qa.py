@@ -1,17 +1,20 @@
 """Quality checks of a target text as the editor shows them, recomputed as a person types.
 
-The checks themselves live elsewhere: tags in `documents.placeholders`, numbers, dates,
-citations, ordinance references, length and script in `agents.checks` (free of Django),
-glossary terms in `memory.glossary`. This module gathers their inputs for one segment and
-gives back their findings in one shape for the template.
+The checks themselves live elsewhere: tags in `documents.placeholders`; everything else in
+`agents.checks` (free of Django), the same checks the agents run beside the Annotator and
+`manage.py qa_check` runs on files, with the project's glossary through the one matcher
+(`agents.glossary`, compiled per project by `memory.glossary.termbase_for`) and the
+document's brief. This module gathers their inputs for one segment and gives back their
+findings in one shape for the template.
 """
 
 from dataclasses import dataclass
 
 from agents.checks import run_checks
 from agents.context import LanguagePair
+from agents.schemas import stored_brief
 from workbench.documents.placeholders import TOKEN, check_tokens
-from workbench.memory.glossary import check_terms
+from workbench.memory.glossary import termbase_for
 
 from .models import Annotation
 
@@ -27,6 +30,10 @@ class QAWarning:
     message: str
     span: str = ""
     suggestion: str = ""
+    # Which check found it (tags, script, numbers, negation, parties...), and whether it
+    # stops confirm and approve unless overridden.
+    check: str = ""
+    blocking: bool = False
 
     @property
     def category_label(self):
@@ -35,29 +42,41 @@ class QAWarning:
 
 def blocking_findings(segment, text, project):
     """The findings of `text` whose severity the project lets stop confirm and approve."""
-    blocking = set(project.qa_blocking_severities)
-    return [
-        warning for warning in qa_warnings(segment, text, project) if warning.severity in blocking
-    ]
+    return [warning for warning in qa_warnings(segment, text, project) if warning.blocking]
 
 
 def qa_warnings(segment, text, project):
     """What the deterministic checks find wrong with `text` as the translation of
-    `segment`, tags first, then the other checks in their stable order."""
-    warnings = [
-        QAWarning("tags", TAG_SEVERITY.get(problem.kind, "major"), problem.message, problem.token)
-        for problem in check_tokens(segment.source, text)
-    ]
+    `segment`, tags first, then the other checks in their stable order. Findings of a
+    severity the project blocks on (`qa_blocking_severities`) are marked blocking."""
+    blocking = frozenset(project.qa_blocking_severities)
+    warnings = []
+    for problem in check_tokens(segment.source, text):
+        severity = TAG_SEVERITY.get(problem.kind, "major")
+        warnings.append(
+            QAWarning(
+                "tags",
+                severity,
+                problem.message,
+                problem.token,
+                check="tags",
+                blocking=severity in blocking,
+            )
+        )
     # Tags carry digits ("⟦1⟧"): without them, a lost tag is not also a lost number.
     source, target = TOKEN.sub(" ", segment.source), TOKEN.sub(" ", text)
     pair = LanguagePair(project.source_language, project.target_language)
-    for issue in run_checks(source, target, pair):
+    brief = stored_brief(segment.document.brief)
+    for issue in run_checks(source, target, pair, termbase_for(project), brief, blocking):
         warnings.append(
             QAWarning(
-                issue.category, issue.severity, issue.explanation, issue.span, issue.suggestion
+                issue.category,
+                issue.severity,
+                issue.explanation,
+                issue.span,
+                issue.suggestion,
+                check=issue.check,
+                blocking=issue.blocking,
             )
         )
-    if target.strip():
-        for problem in check_terms(source, target, project):
-            warnings.append(QAWarning("terminology", "major", problem.message))
     return warnings

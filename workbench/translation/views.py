@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from agents.languages import is_cjk
 from workbench import audit
 from workbench.audit.models import AuditEvent
 from workbench.documents.access import get_document_for_user
@@ -15,7 +16,6 @@ from workbench.documents.lifecycle import clean_target
 from workbench.jobs.services import TooManyJobs
 from workbench.memory.glossary import highlight, recognise_terms
 from workbench.memory.lookup import diff, lookup
-from workbench.projects.languages import is_cjk
 
 from .access import get_segment_for_user
 from .forms import SegmentFilter, seen_versions, with_row_facts

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from agents.languages import is_unspaced_character
+
 from .base import Block, ImportRejected, ParsedDocument, split_paragraph_number
 
 BYTE_ORDER_MARKS = [
@@ -76,22 +78,10 @@ def join_lines(lines):
         line = line.strip()
         if not line:
             continue
-        if joined and not (is_cjk(joined[-1]) and is_cjk(line[0])):
+        if joined and not (is_unspaced_character(joined[-1]) and is_unspaced_character(line[0])):
             joined += " "
         joined += line
     return joined
-
-
-def is_cjk(char):
-    """Han characters, kana, and the full-width punctuation written between them."""
-    point = ord(char)
-    return (
-        0x3000 <= point <= 0x30FF  # CJK punctuation, hiragana, katakana
-        or 0x3400 <= point <= 0x9FFF  # CJK unified ideographs and extension A
-        or 0xF900 <= point <= 0xFAFF  # compatibility ideographs
-        or 0xFF00 <= point <= 0xFF60  # full-width forms
-        or 0x20000 <= point <= 0x3FFFF  # extensions B and later (many HKSCS characters)
-    )
 
 
 def _chosen_encoding(name, data):

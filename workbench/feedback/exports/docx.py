@@ -31,14 +31,12 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.text.paragraph import Paragraph
 
+from agents.languages import written_without_spaces
 from workbench.documents.placeholders import TOKEN
-from workbench.projects.languages import primary_language
 
 from .corpus import COLUMNS
 from .inline import xml_safe
 
-# Written without spaces between sentences. Not `is_cjk`: Korean puts spaces between words.
-WITHOUT_SPACES = {"zh", "ja", "yue"}
 NOTES = {
     "footnote": (RT.FOOTNOTES, CT.WML_FOOTNOTES, "/word/footnotes.xml"),
     "endnote": (RT.ENDNOTES, CT.WML_ENDNOTES, "/word/endnotes.xml"),
@@ -162,9 +160,9 @@ class _TranslatedDocument:
         """The block's pieces as runs; note marks as references to Word notes."""
         previous_language = None
         for text, language, translated in block.pieces:
+            # No space between sentences of Chinese or Japanese (Korean has spaces).
             if previous_language is not None and not (
-                primary_language(language) in WITHOUT_SPACES
-                and primary_language(previous_language) in WITHOUT_SPACES
+                written_without_spaces(language) and written_without_spaces(previous_language)
             ):
                 paragraph.add_run(" ")
             previous_language = language
