@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("workbench.feedback.export_urls")),
     path("", include("workbench.feedback.urls")),
     path("", include("workbench.dashboard.urls")),
+    path("", include("workbench.api.urls")),
 ]

@@ -6,12 +6,13 @@ from workbench.jobs.models import DraftBatch, Job
 from workbench.jobs.services import enqueue, retry_job
 from workbench.projects.capabilities import can
 
-from .planning import DraftingRefused, latest_outcomes, selected_segments
+from .planning import DraftingRefused, check_selection, latest_outcomes, selected_segments
 from .run import NO_ENDPOINT
 
 DRAFT_KIND = "draft_document"
 REVISE_KIND = "revise_segment"
 IN_FLIGHT = (Job.Status.QUEUED, Job.Status.RUNNING)
+SCOPES = ("all", "new", "drafted", "positions", "selection")
 
 
 def check_endpoint():
@@ -25,6 +26,32 @@ def can_start_drafting(document, user, role):
     if can(role, "document.draft"):
         return True
     return can(role, "document.draft.assigned") and document.is_assigned_to(user)
+
+
+def drafting_params(document, *, scope="all", redraft=False, first=None, last=None, segment_ids=()):
+    """Job params for what a person chose to draft (on the drafting page or through the
+    API): the whole document, one status, a range of positions, or chosen segments."""
+    if scope not in SCOPES:
+        raise DraftingRefused("Choose what to draft: all, new, drafted, a range or a selection.")
+    if scope in ("new", "drafted"):
+        return {"status": scope}
+    redrafting = {"redraft": True} if redraft else {}
+    if scope == "positions":
+        try:
+            first, last = int(first), int(last)
+        except (TypeError, ValueError):
+            raise DraftingRefused(
+                "Give the range as two segment numbers, e.g. from 1 to 50."
+            ) from None
+        if first < 1 or last < first:
+            raise DraftingRefused(
+                f"The range {first}–{last} is empty; the first number must be at least 1 "
+                "and not above the last."
+            )
+        return {**redrafting, "positions": [first, last]}
+    if scope == "selection":
+        return {**redrafting, "segment_ids": check_selection(document, segment_ids)}
+    return redrafting
 
 
 def start_drafting(document, user, params=None):

@@ -17,11 +17,12 @@ from workbench.projects.capabilities import can
 from workbench.translation.models import Suggestion
 
 from .context import brief_of
-from .planning import DraftingRefused, check_selection
+from .planning import DraftingRefused
 from .services import (
     DRAFT_KIND,
     can_start_drafting,
     draft_outcomes,
+    drafting_params,
     retry_failed_segments,
     start_drafting,
 )
@@ -31,7 +32,6 @@ RECENT_JOBS = 5
 MAX_LINES = 200
 MAX_FIELD_CHARS = 20_000
 SHOWN_SUGGESTIONS = (Suggestion.Kind.DRAFT, Suggestion.Kind.REVISION, Suggestion.Kind.LATE)
-SCOPES = {"all", "new", "drafted", "positions", "selection"}
 
 
 @login_required
@@ -83,7 +83,15 @@ def draft_start(request, slug, document_id):
             "assigned to them."
         )
     try:
-        job = start_drafting(document, request.user, _scope(request.POST, document))
+        params = drafting_params(
+            document,
+            scope=request.POST.get("scope", "all"),
+            redraft=bool(request.POST.get("redraft")),
+            first=request.POST.get("first", ""),
+            last=request.POST.get("last", ""),
+            segment_ids=request.POST.getlist("segment_ids"),
+        )
+        job = start_drafting(document, request.user, params)
     except DraftingRefused as refused:
         if request.htmx:
             return render(request, "drafting/drafting_refused.html", {"problem": refused})
@@ -113,33 +121,6 @@ def draft_retry(request, slug, document_id, job_id):
     else:
         messages.success(request, f"Job #{job.pk} drafts the failed segments again.")
     return redirect("drafting", slug=slug, document_id=document.pk)
-
-
-def _scope(data, document):
-    """Job params from the start form: the whole document, one status, a range of
-    positions, or the segments ticked on the page."""
-    scope = data.get("scope", "all")
-    if scope not in SCOPES:
-        raise DraftingRefused("Choose what to draft: all, new, drafted, a range or a selection.")
-    if scope in ("new", "drafted"):
-        return {"status": scope}
-    redraft = {"redraft": True} if data.get("redraft") else {}
-    if scope == "positions":
-        try:
-            first, last = int(data.get("first", "")), int(data.get("last", ""))
-        except ValueError:
-            raise DraftingRefused(
-                "Give the range as two segment numbers, e.g. from 1 to 50."
-            ) from None
-        if first < 1 or last < first:
-            raise DraftingRefused(
-                f"The range {first}–{last} is empty; the first number must be at least 1 "
-                "and not above the last."
-            )
-        return {**redraft, "positions": [first, last]}
-    if scope == "selection":
-        return {**redraft, "segment_ids": check_selection(document, data.getlist("segment_ids"))}
-    return redraft
 
 
 # The brief -----------------------------------------------------------------------------

@@ -13,6 +13,10 @@ def default_blocking_severities():
     return ["major", "critical"]
 
 
+class MembershipRefused(Exception):
+    """A change of members that the rules do not allow; the message says why."""
+
+
 class Project(models.Model):
     class Segmentation(models.TextChoices):
         SENTENCE = "sentence", "Sentence by sentence"
@@ -84,6 +88,17 @@ class Project(models.Model):
     def model_for(self, role):
         """The model an agent role uses in this project."""
         return self.agent_models.get(role) or settings.OPENAI_MODEL
+
+    def set_member(self, user, role):
+        """Add the person to the project with `role`, or change their role."""
+        membership, _ = self.memberships.update_or_create(user=user, defaults={"role": role})
+        return membership
+
+    def remove_member(self, membership, *, by):
+        """Remove a member; nobody removes themselves, so a project keeps its manager."""
+        if membership.user_id == by.pk:
+            raise MembershipRefused("You cannot remove yourself; ask another manager.")
+        membership.delete()
 
     def role_of(self, user):
         """The user's role in this project, or None for an outsider."""

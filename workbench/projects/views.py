@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from .access import get_project_for_user, projects_of
 from .capabilities import MANAGER
 from .forms import MemberForm, ProjectForm
-from .models import Membership
+from .models import Membership, MembershipRefused
 
 
 @login_required
@@ -44,11 +44,7 @@ def members(request, slug):
     if request.method == "POST":
         get_project_for_user(request, slug, action="project.manage")
         if form.is_valid():
-            Membership.objects.update_or_create(
-                project=project,
-                user=form.cleaned_data["username"],
-                defaults={"role": form.cleaned_data["role"]},
-            )
+            project.set_member(form.cleaned_data["username"], form.cleaned_data["role"])
             messages.success(request, "Member saved.")
             return redirect("project_members", slug=slug)
     memberships = project.memberships.select_related("user").order_by("role", "user__username")
@@ -64,9 +60,10 @@ def members(request, slug):
 def member_remove(request, slug, membership_id):
     project, _ = get_project_for_user(request, slug, action="project.manage")
     membership = get_object_or_404(project.memberships, pk=membership_id)
-    if membership.user_id == request.user.pk:
-        messages.error(request, "You cannot remove yourself; ask another manager.")
+    try:
+        project.remove_member(membership, by=request.user)
+    except MembershipRefused as refused:
+        messages.error(request, str(refused))
     else:
-        membership.delete()
         messages.success(request, "Member removed.")
     return redirect("project_members", slug=slug)
