@@ -11,9 +11,7 @@ from workbench.api.auth import TokenThrottle
 from workbench.api.models import ApiToken
 
 
-def test_the_account_page_shows_a_new_token_once_and_stores_only_its_digest(
-    client_for, translator
-):
+def test_the_account_page_shows_a_new_token_once_and_stores_only_its_digest(client_for, translator):
     client = client_for(translator)
 
     response = client.post("/account/tokens/", {"name": "court DMS sync", "days": "30"})

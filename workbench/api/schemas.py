@@ -152,7 +152,7 @@ class SegmentConflict(Problem):
 
     segment: SegmentOut = Field(description="The segment as saved now (theirs)")
     yours: str = Field(description="The text you sent, not saved")
-    saved_by: str | None = Field(description="Who saved the current version")
+    saved_by: str | None = Field(None, description="Who saved the current version")
 
 
 class SeenSegment(Schema):
