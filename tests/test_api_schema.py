@@ -7,13 +7,13 @@ import json
 
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import positive_data_acceptance
 
 from workbench.api.management.commands.openapi_schema import (
     COMMITTED,
