@@ -102,7 +102,7 @@ def test_a_memory_file_is_imported_and_looked_up(api_for, manager, translator, p
 
 def test_a_bad_memory_file_lists_its_problems_and_stores_nothing(api_for, manager, project):
     response = upload(
-        api_for(manager), P + "/memory/import", "memory.csv", "The appeal is dismissed.,\n".encode()
+        api_for(manager), P + "/memory/import", "memory.csv", b"The appeal is dismissed.,\n"
     )
 
     assert response.status_code == 422

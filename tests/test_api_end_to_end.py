@@ -109,9 +109,11 @@ def test_a_judgment_goes_from_upload_to_approved_download_through_the_api(
         managing, f"{P}/exports/{export['id']}", lambda answer: answer["ready"], "the export"
     )
     xliff = b"".join(managing.get(ready["download_url"]).streaming_content).decode()
-    for segment in segments:
-        assert f"<source>{segment['source']}</source>" in xliff
-    assert xliff.count('state="final"') + xliff.count('approved="yes"') >= 4
+    approved = reviewing.get(document + "/segments", {"status": "approved"}).json()["results"]
+    assert len(approved) == 4
+    for segment in approved:
+        assert segment["source"] in xliff
+        assert segment["target"] and segment["target"] in xliff
     original = b"".join(managing.get(document + "/original").streaming_content)
     assert original == JUDGMENT.encode()
 
