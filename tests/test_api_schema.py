@@ -70,6 +70,15 @@ def test_unknown_addresses_and_methods_answer_with_problems(api_for, manager):
     assert 'id="stale-version"' in problem_types.content.decode()
 
 
+def test_a_method_an_address_does_not_take_answers_with_a_problem(api_for, manager, project):
+    response = api_for(manager).send("PATCH", "/api/v1/projects/hk")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Allow"] == "GET"
+    assert "takes GET" in response.json()["detail"]
+
+
 @pytest.fixture
 def wsgi_app():
     """The real WSGI application, kept from closing the test's database connection at

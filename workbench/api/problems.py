@@ -8,6 +8,7 @@ path asked for), and where it helps, our own members: `errors` (the fields at fa
 import json
 import logging
 import math
+from functools import wraps
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -321,3 +322,23 @@ def not_found_problem(request):
         "Nothing was found at this address. Check the project slug and the ids in the path, "
         "and that you are a member of the project: to everyone else its contents do not exist.",
     )
+
+
+def answering_wrong_methods(view):
+    """Wrap an API view so that a method the address does not take answers with a
+    problem (django-ninja answers 405 in plain text), keeping the Allow header."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type") == CONTENT_TYPE:
+            return response
+        allowed = response.get("Allow", "")
+        return problem(
+            request,
+            "method-not-allowed",
+            f"{request.method} is not taken here; this address takes {allowed}.",
+            headers={"Allow": allowed},
+        )
+
+    return wrapped
