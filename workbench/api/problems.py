@@ -8,8 +8,8 @@ path asked for), and where it helps, our own members: `errors` (the fields at fa
 import json
 import logging
 import math
-from functools import wraps
 from dataclasses import dataclass
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
