@@ -13,9 +13,9 @@ from tests.browser import chromium, page_for, trouble  # noqa: F401
 def test_a_person_creates_uses_and_revokes_a_token(
     project,
     translator,
-    page_for,
-    trouble,
-    live_server,  # noqa: F811
+    page_for,  # noqa: F811
+    trouble,  # noqa: F811
+    live_server,
 ):
     page = page_for(translator)
     page.goto("/")
@@ -43,7 +43,7 @@ def test_a_person_creates_uses_and_revokes_a_token(
 @pytest.mark.django_db(transaction=True)
 def test_the_documentation_draws_every_operation_from_the_vendored_swagger_ui(
     translator,
-    page_for,
+    page_for,  # noqa: F811
     trouble,  # noqa: F811
 ):
     page = page_for(translator)
