@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission, User
 
 from workbench.projects.models import Membership, Project
 
-pytest_plugins = ["tests.loopback_llm"]
+pytest_plugins = ["tests.loopback_llm", "tests.api_fixtures"]
 
 PASSWORD = "correct horse battery staple"
 

@@ -65,7 +65,7 @@ def test_it_refuses_a_chinese_text_file_in_an_english_source_project(project, ma
 
 
 def test_it_refuses_a_french_file_in_an_english_source_project(project, manager):
-    with pytest.raises(ImportRejected, match="The file's text reads as fr"):
+    with pytest.raises(ImportRejected, match=r"The file's text reads as French \(fr\)"):
         import_document(project, data=FRENCH.encode(), filename="arret.txt", user=manager)
 
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import make_project, make_user
+from workbench.api.models import ApiToken, Webhook, WebhookDelivery
 from workbench.documents.lifecycle import SAVE
 from workbench.documents.services import import_document
 from workbench.feedback.models import Export, GlossaryCandidate, Lesson
@@ -35,6 +36,7 @@ OWN = "own"  # a page of the person's own (account, inbox): every logged-in pers
 OWNER = "owner"  # the persona "manager" owns the object; for anyone else it is not there
 CREATOR = "creator"  # Django's add_project permission, which only the manager has
 STAFF = "staff"  # admin pages: everyone who is not staff is sent to the admin login
+API = "api"  # the REST API: a problem document, never a page (tests/test_api_*.py)
 
 RULES = {
     # Accounts
@@ -125,9 +127,18 @@ RULES = {
     "model_prices": (M, M),
     "dashboard_dataset": (M, NONE),
     "audit_log": (M, NONE),
+    # The REST API's pages (its operations, called with tokens, have their own persona
+    # matrix in test_api_permissions.py)
+    "api_tokens": (OWN, OWN),
+    "api_token_revoke": (NONE, OWNER),
+    "webhooks": (M, M),
+    "webhook_remove": (NONE, M),
+    "webhook_redeliver": (NONE, M),
+    "api_problems": (OWN, NONE),
+    "api_unknown": (API, API),
 }
 # Whole URL namespaces of other apps, by rule.
-NAMESPACE_RULES = {"admin": STAFF, "django_rq": STAFF}
+NAMESPACE_RULES = {"admin": STAFF, "django_rq": STAFF, "api-v1": API}
 NAMESPACE_SAMPLES = {"admin": "admin:index", "django_rq": "django_rq:home"}
 
 PERSONAS = ("manager", "translator", "reviewer", "outsider", "other_manager")
@@ -216,6 +227,11 @@ def world(project, manager, translator, reviewer, outsider):
     )
     lesson = Lesson.objects.create(project=project, text="Dates as 2024年3月5日.", author=reviewer)
     notification = Notification.objects.create(user=manager, project=project, text="Hello", url="/")
+    token, _ = ApiToken.issue(manager, name="walk", days=30)
+    webhook = Webhook.objects.create(
+        project=project, url="https://dms.example.org/hook", events=["job.finished"]
+    )
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event="job.finished", payload={})
     values = {
         "slug": project.slug,
         "document_id": document.pk,
@@ -232,6 +248,10 @@ def world(project, manager, translator, reviewer, outsider):
         "candidate_id": candidate.pk,
         "lesson_id": lesson.pk,
         "notification_id": notification.pk,
+        "token_id": token.pk,
+        "webhook_id": webhook.pk,
+        "delivery_id": delivery.pk,
+        "rest": "no/such/address",
         "name": "progress",
         "file_format": "csv",
         "uidb64": "MQ",
@@ -261,6 +281,8 @@ def expected(rule, persona):
         return {405}
     if rule == OWN:
         return None
+    if rule == API:
+        return {404}  # an address the API does not have, as a problem document
     if rule == OWNER:
         return None if persona == "manager" else {404}
     if rule == CREATOR:

@@ -8,7 +8,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.db.utils import OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
@@ -29,6 +29,13 @@ LAST_SEEN_RESOLUTION = 60
 
 
 def refusal(request, status, title, message):
+    """The refusal as a page, or as problem+json (RFC 9457) to a call of the REST API."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"type": "about:blank", "title": title, "status": status, "detail": message},
+            status=status,
+            content_type="application/problem+json",
+        )
     return render(request, "refused.html", {"title": title, "message": message}, status=status)
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "workbench.feedback",
     "workbench.drafting",
     "workbench.dashboard",
+    "workbench.api",
     "workbench.demo",
 ]
 
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workbench.api.middleware.ApiCallerMiddleware",
     # Before anything reads the body: an anonymous request may not send a large one.
     "workbench.middleware.AnonymousBodyLimitMiddleware",
     "workbench.middleware.BadQueryMiddleware",
@@ -243,6 +245,15 @@ WORKBENCH_JOB_STALE_SECONDS = int(os.environ.get("WORKBENCH_JOB_STALE_SECONDS", 
 WORKBENCH_JOB_HEARTBEAT_SECONDS = int(os.environ.get("WORKBENCH_JOB_HEARTBEAT_SECONDS", "10"))
 WORKBENCH_JOB_SWEEP_SECONDS = int(os.environ.get("WORKBENCH_JOB_SWEEP_SECONDS", "30"))
 WORKBENCH_JOB_RESIGNAL_SECONDS = int(os.environ.get("WORKBENCH_JOB_RESIGNAL_SECONDS", "300"))
+
+# The REST API (/api/v1/): calls per token per minute, and webhook deliveries, each tried
+# this many times with exponential backoff (1, 2, 4… × the base seconds between tries).
+# Deliveries go to public addresses only unless private ones are allowed (a receiver on
+# the same network, or tests).
+WORKBENCH_API_CALLS_PER_MINUTE = int(os.environ.get("WORKBENCH_API_CALLS_PER_MINUTE", "120"))
+WORKBENCH_WEBHOOK_ATTEMPTS = int(os.environ.get("WORKBENCH_WEBHOOK_ATTEMPTS", "5"))
+WORKBENCH_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WORKBENCH_WEBHOOK_BACKOFF_SECONDS", "5"))
+WORKBENCH_WEBHOOK_ALLOW_PRIVATE = env_bool("WORKBENCH_WEBHOOK_ALLOW_PRIVATE", False)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

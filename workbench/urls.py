@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("workbench.feedback.urls")),
     path("", include("workbench.dashboard.urls")),
     path("", include("workbench.audit.urls")),
+    path("", include("workbench.api.urls")),
 ]

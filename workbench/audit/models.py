@@ -51,6 +51,8 @@ class AuditEvent(models.Model):
         REVIEW_SKIPPED = "review.skipped", "Review skipped by policy"
         # Agents
         AGENT_JOB = "agents.job", "Agent job finished"
+        # The REST API: a call that read a document or changed something
+        API_CALL = "api.call", "API call"
 
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=40, choices=Kind.choices)

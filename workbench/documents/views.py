@@ -174,6 +174,12 @@ def download_translated(request, slug, document_id):
     except ImportRejected as refused:
         messages.error(request, str(refused))
         return redirect("document_detail", slug=slug, document_id=document.pk)
+    audit.record(
+        AuditEvent.Kind.DOCUMENT_DOWNLOADED,
+        project=document.project,
+        target=document,
+        details={"file": "translated", "untranslated": translated.untranslated},
+    )
     response = HttpResponse(translated.data, content_type=translated.content_type)
     response["Content-Disposition"] = content_disposition_header(True, translated.filename)
     response["X-Untranslated-Segments"] = str(translated.untranslated)

@@ -13,6 +13,7 @@ DRAFT_KIND = "draft_document"
 REVISE_KIND = "revise_segment"
 IN_FLIGHT = (Job.Status.QUEUED, Job.Status.RUNNING)
 DRAFT_PARAMS = {"redraft", "status", "segment_ids", "positions", "concurrency", "tm_first"}
+SCOPES = ("all", "new", "drafted", "positions", "selection")
 
 
 def check_endpoint():
@@ -63,6 +64,22 @@ def check_positions(positions):
             "above the last."
         )
     return [first, last]
+
+
+def drafting_params(document, *, scope="all", redraft=False, first=None, last=None, segment_ids=()):
+    """Job params for what a person chose to draft, on the drafting page or through the
+    API: the whole document, one status, a range of positions, or chosen segments.
+    `start_drafting` checks them (`check_params`), whatever sent them."""
+    if scope not in SCOPES:
+        raise DraftingRefused("Choose what to draft: all, new, drafted, a range or a selection.")
+    if scope in ("new", "drafted"):
+        return {"status": scope}
+    redrafting = {"redraft": True} if redraft else {}
+    if scope == "positions":
+        return {**redrafting, "positions": [first, last]}
+    if scope == "selection":
+        return {**redrafting, "segment_ids": list(segment_ids)}
+    return redrafting
 
 
 def start_drafting(document, user, params=None):

@@ -25,6 +25,7 @@ from .services import (
     DRAFT_KIND,
     can_start_drafting,
     draft_outcomes,
+    drafting_params,
     retry_failed_segments,
     start_drafting,
 )
@@ -34,7 +35,6 @@ RECENT_JOBS = 5
 MAX_LINES = 200
 MAX_FIELD_CHARS = 20_000
 SHOWN_SUGGESTIONS = (Suggestion.Kind.DRAFT, Suggestion.Kind.REVISION, Suggestion.Kind.LATE)
-SCOPES = {"all", "new", "drafted", "positions", "selection"}
 
 
 @login_required
@@ -86,7 +86,15 @@ def draft_start(request, slug, document_id):
             "assigned to them."
         )
     try:
-        job = start_drafting(document, request.user, _scope(request.POST))
+        params = drafting_params(
+            document,
+            scope=request.POST.get("scope", "all"),
+            redraft=bool(request.POST.get("redraft")),
+            first=request.POST.get("first", ""),
+            last=request.POST.get("last", ""),
+            segment_ids=request.POST.getlist("segment_ids"),
+        )
+        job = start_drafting(document, request.user, params)
     except DraftingRefused as refused:
         if request.htmx:
             return render(request, "drafting/drafting_refused.html", {"problem": refused})
@@ -116,23 +124,6 @@ def draft_retry(request, slug, document_id, job_id):
     else:
         messages.success(request, f"Job #{job.pk} drafts the failed segments again.")
     return redirect("drafting", slug=slug, document_id=document.pk)
-
-
-def _scope(data):
-    """Job params from the start form: the whole document, one status, a range of
-    positions, or the segments ticked on the page."""
-    scope = data.get("scope", "all")
-    if scope not in SCOPES:
-        raise DraftingRefused("Choose what to draft: all, new, drafted, a range or a selection.")
-    if scope in ("new", "drafted"):
-        return {"status": scope}
-    redraft = {"redraft": True} if data.get("redraft") else {}
-    # start_drafting checks the range and the selection, whatever sends them.
-    if scope == "positions":
-        return {**redraft, "positions": [data.get("first", ""), data.get("last", "")]}
-    if scope == "selection":
-        return {**redraft, "segment_ids": data.getlist("segment_ids")}
-    return redraft
 
 
 # The brief -----------------------------------------------------------------------------

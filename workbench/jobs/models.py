@@ -18,6 +18,7 @@ from workbench.projects.models import Project
 
 from . import conf
 from .registry import JobCancelled, JobTakenOver
+from .signals import job_finished
 
 
 class JobStateError(Exception):
@@ -159,10 +160,12 @@ class Job(models.Model):
         self.status, self.finished_at, self.lease = status, now, None
         for name, value in fields.items():
             setattr(self, name, value)
+        job_finished.send(sender=Job, job=self)
 
     def _finish(self, status, now):
         self.status, self.finished_at, self.lease = status, now, None
         self.save(update_fields=["status", "finished_at", "lease", "error"])
+        job_finished.send(sender=Job, job=self)
 
     def _owned(self):
         return Job.objects.filter(pk=self.pk, status=self.Status.RUNNING, lease=self.lease)
@@ -229,6 +232,7 @@ class Job(models.Model):
             status=self.Status.CANCELLED, finished_at=now
         ):
             self.status, self.finished_at = self.Status.CANCELLED, now
+            job_finished.send(sender=Job, job=self)
             return
         if Job.objects.filter(pk=self.pk, status=self.Status.RUNNING).update(cancel_requested=True):
             self.cancel_requested = True

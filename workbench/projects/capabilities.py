@@ -48,6 +48,8 @@ CAPABILITIES = {
     "feedback.view": MANAGING,  # corrections and glossary candidates
     "lesson.write": REVIEWING,
     "export.create": MANAGING,
+    # The REST API's webhooks and their delivery log
+    "webhook.manage": MANAGING,
 }
 
 
