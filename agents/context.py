@@ -161,7 +161,8 @@ class Resolution:
 @dataclass
 class CallRecord:
     """One `complete()` call. `attempts` counts the HTTP requests it made, retries and the
-    repair request included; tokens are summed over all of them."""
+    repair request included; tokens are summed over all of them. A call answered from the
+    journal (outcome "reused") made none."""
 
     role: str
     model: str
@@ -172,8 +173,12 @@ class CallRecord:
     outcome: str = "ok"
     attempts: int = 0
     error: str = ""
-    # "json_schema", or "json_object" for servers that refuse schemas.
+    # "json_schema"; "json_object" or "plain" for servers that refuse schemas.
     response_format: str = "json_schema"
+    # The idempotency key of the request (agents.llm.request_key), and the id the call
+    # journal gave the call when its first request left (the workbench's ModelCall row).
+    key: str = ""
+    call_id: int | None = None
 
 
 @dataclass

@@ -128,6 +128,10 @@ OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
 OPENAI_MODEL = os.environ.get("OPENAI_MODEL", "gpt-4.1-mini")  # per role: Project.agent_models
 OPENAI_TIMEOUT_SECONDS = float(os.environ.get("OPENAI_TIMEOUT_SECONDS", "120"))
 WORKBENCH_AGENT_CONCURRENCY = int(os.environ.get("WORKBENCH_AGENT_CONCURRENCY", "4"))
+# Requests and tokens per minute each model endpoint allows, shared by every worker
+# through Redis (empty: no limit of our own; the endpoint's 429s still pace the calls).
+WORKBENCH_MODEL_RPM = int(os.environ.get("WORKBENCH_MODEL_RPM") or 0) or None
+WORKBENCH_MODEL_TPM = int(os.environ.get("WORKBENCH_MODEL_TPM") or 0) or None
 # What a model costs when nobody has entered its price on the dashboard's prices page:
 # {model name or "*": (input, output)} in US$ per million tokens. The default model's list
 # price is here so the demo's cost is not shown as nothing; managers set the rest.

@@ -5,47 +5,61 @@ needs, honestly reported.
    matches (at or above the project's drafting threshold); those are not sent to the
    Translator.
 2. It plans batches of consecutive segments (see planning.py) and runs
-   `agents.graph.draft_batch` for C batches at once in a small thread pool (model calls
-   wait on the network, so threads overlap them; the database is written only by the
-   job's own thread), storing each batch as it comes back (persist.py).
-3. It ends `succeeded` only when every segment in scope got a text; `partial` when some
+   `agents.graph.draft_batch` on them in a thread pool that works as a queue: a free
+   thread takes the next prepared batch at once. Twice as many batches as the job's
+   concurrency C are under way, and C call slots (agents/limits.py) keep at most C
+   requests in flight, earlier stages first: a batch between two calls, or stuck on a
+   slow answer, never leaves the model idle, and the batches in flight finish together.
+   Results are stored by the job's own thread, batch by batch (persist.py).
+3. Every model call is a `ModelCall` row written by the pool thread before its request
+   leaves and completed when it returns (calls.py); an answer already stored for the
+   same request is reused, never paid for twice. The job's counters and the project's
+   token budget per job (checked before each batch) are sums of those rows. Requests go
+   out within the endpoint's requests- and tokens-per-minute budget, shared with every
+   other worker through Redis, and 429s are waited out rather than failing segments.
+4. It ends `succeeded` only when every segment in scope got a text; `partial` when some
    did not (retrying the job drafts those again, and only those); `failed` when none did.
-   Every model call is a `ModelCall` row; a project's token budget per job stops the job
-   before its next batch. A finished job deletes its LangGraph checkpoints.
+   A finished job deletes its LangGraph checkpoints.
 
-The threads are kept waiting on the model and little else: a document without a brief
-gets it from the model while the job's thread gathers the first batches, a batch is
-queued ahead for every thread, and each thread keeps one checkpoint connection for the
-whole job. `bench/agents_bench.py` measures how close this comes to the model's latency
-alone.
+A document without a brief gets it from the model while the job's thread gathers the
+first batches, and each thread keeps one checkpoint connection for the whole job.
+`bench/agents_bench.py` measures how close this comes to the model's latency alone.
 """
 
+import functools
 import threading
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import ExitStack, closing
 from dataclasses import replace
 
+import redis
 from django.conf import settings
 from django.db import connection
 from psycopg.conninfo import make_conninfo
 
 from agents.checkpoints import open_checkpointer
 from agents.graph import draft_batch
+from agents.limits import CallSlots, EndpointBudget
 from agents.llm import LLMClient
 from workbench.jobs.models import DraftBatch
 from workbench.jobs.registry import JobCancelled, JobFailed, JobPartial, JobTakenOver
 from workbench.memory.services import pretranslate_document
 
-from .calls import CallLog, store_calls
+from .calls import JobCalls, count_calls
 from .context import BriefOrder, DraftingContext
 from .persist import OUTCOMES, finish_empty, persist_batch
 from .planning import dispatch, latest_outcomes, plan, selected_segments
 
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
-# How often the job's own thread stores the model calls made so far and checks in.
+# Batches under way for each call slot.
+BATCHES_PER_SLOT = 2
+# How often the job's own thread counts the model calls made so far and checks in.
 CHECK_IN_SECONDS = 0.5
+# How long one call waits out an endpoint's 429s before it fails: a storm of them slows
+# the job down rather than failing its segments.
+RATE_LIMIT_PATIENCE_SECONDS = 600
 
 NO_ENDPOINT = (
     "No model endpoint is configured, so the agents cannot draft. Set OPENAI_BASE_URL (and "
@@ -54,13 +68,33 @@ NO_ENDPOINT = (
 )
 
 
-def llm_client(log):
+def llm_client(journal, concurrency=None):
+    """The client for one job: its calls kept in `journal`, within the endpoint's shared
+    budget, and with `concurrency` call slots when the job runs calls in parallel."""
+    base_url = settings.OPENAI_BASE_URL
     return LLMClient(
-        settings.OPENAI_BASE_URL,
+        base_url,
         settings.OPENAI_API_KEY,
         read_timeout=settings.OPENAI_TIMEOUT_SECONDS,
-        sink=log,
+        rate_limit_patience=RATE_LIMIT_PATIENCE_SECONDS,
+        journal=journal,
+        budget=endpoint_budget(base_url),
+        slots=CallSlots(concurrency) if concurrency else None,
     )
+
+
+def endpoint_budget(base_url):
+    return EndpointBudget(
+        _redis(settings.REDIS_URL),
+        base_url,
+        requests_per_minute=settings.WORKBENCH_MODEL_RPM,
+        tokens_per_minute=settings.WORKBENCH_MODEL_TPM,
+    )
+
+
+@functools.cache
+def _redis(url):
+    return redis.Redis.from_url(url)
 
 
 def checkpoint_conninfo():
@@ -105,11 +139,29 @@ class Checkpointers:
         self._opened.close()
 
 
-def _run_batch(batch_input, brief, thread_id, checkpointers, llm, max_rounds, log, budget):
-    """In a pool thread: the pipeline only, no Django. None when the token budget was
-    spent before the batch started."""
+class _ClosingPool:
+    """The job's thread pool as BriefOrder and the batches use it. A task's model calls
+    are written through its thread's own database connection, closed when it ends."""
+
+    def __init__(self, executor):
+        self.executor = executor
+
+    def submit(self, task, *args):
+        return self.executor.submit(_closing_connection, task, *args)
+
+
+def _closing_connection(task, *args):
+    try:
+        return task(*args)
+    finally:
+        connection.close()
+
+
+def _run_batch(batch_input, brief, thread_id, checkpointers, llm, max_rounds, calls, budget):
+    """In a pool thread: the pipeline, whose only database writes are its call records.
+    None when the token budget was spent before the batch started."""
     batch_input = replace(batch_input, brief=brief.result())
-    if budget and log.spent >= budget:
+    if budget and calls.spent >= budget:
         return None
     return draft_batch(
         batch_input,
@@ -128,10 +180,10 @@ def draft_document(job):
         raise JobFailed(NO_ENDPOINT)
     if not job.draft_batches.exists() and job.params.get("tm_first", True):
         _tm_first(job)
-    log = CallLog(spent=_spent(job))
-    llm = llm_client(log)
+    calls = JobCalls(job)
+    llm = llm_client(calls, concurrency_for(job))
     try:
-        batches = _draft(job, llm, log)
+        batches = _draft(job, llm, calls)
     finally:
         llm.close()
     _report(job, batches)
@@ -170,19 +222,21 @@ def _report(job, batches):
     )
 
 
-def _draft(job, llm, log):
+def _draft(job, llm, calls):
     """Run the job's pending batches; returns all its batches."""
     concurrency = concurrency_for(job)
+    threads = BATCHES_PER_SLOT * concurrency
     conninfo = checkpoint_conninfo()
     checkpointers = Checkpointers(conninfo)
     with (
         open_checkpointer(conninfo) as saver,
         closing(checkpointers),
-        ThreadPoolExecutor(concurrency, thread_name_prefix=f"job-{job.pk}") as pool,
+        ThreadPoolExecutor(threads, thread_name_prefix=f"job-{job.pk}") as executor,
     ):
+        pool = _ClosingPool(executor)
         # The brief first: the model writes it while this thread plans and gathers.
         brief = BriefOrder(job.document, llm, pool)
-        run = _DraftRun(job, plan(job, concurrency), concurrency, log)
+        run = _DraftRun(job, plan(job, concurrency), threads, calls)
         job.report_progress(run.done, run.total)
         run.context = DraftingContext(job.document)
 
@@ -196,7 +250,7 @@ def _draft(job, llm, log):
                 checkpointers,
                 llm,
                 project.agent_max_rounds,
-                log,
+                calls,
                 project.job_token_budget,
             )
 
@@ -208,7 +262,6 @@ def _draft(job, llm, log):
                 finished, _ = wait(
                     run.running, timeout=CHECK_IN_SECONDS, return_when=FIRST_COMPLETED
                 )
-                store_calls(job, log)
                 results = [(run.running.pop(future), future.result()) for future in finished]
                 # Free threads get their next batch before the results are stored, so the
                 # model is never idle while this thread writes.
@@ -220,11 +273,12 @@ def _draft(job, llm, log):
                     persist_batch(job, batch, result, run.context.models)
                     saver.delete_thread(batch.thread_id)
                     run.done += planned
+                count_calls(job)
                 run.check_in()
                 run.fill()
         finally:
-            pool.shutdown(cancel_futures=True)
-        store_calls(job, log)
+            executor.shutdown(cancel_futures=True)
+        count_calls(job)
         if run.stopped is not None:
             raise run.stopped
         # Done: no batch will resume, so none of its checkpoints is needed any more.
@@ -237,11 +291,11 @@ class _DraftRun:
     """One run of a drafting job: the batches waiting, those with the agents, how far
     the job has got, and why it must stop early (spent budget, a cancel)."""
 
-    def __init__(self, job, batches, concurrency, log):
+    def __init__(self, job, batches, threads, calls):
         self.job = job
         self.batches = batches
-        self.log = log
-        self.concurrency = concurrency
+        self.calls = calls
+        self.threads = threads
         self.waiting = deque(b for b in batches if b.status == DraftBatch.Status.PENDING)
         self.total = sum(len(batch.segment_ids) for batch in batches)
         self.done = self.total - sum(len(batch.segment_ids) for batch in self.waiting)
@@ -253,10 +307,10 @@ class _DraftRun:
     def fill(self):
         """Dispatch batches while threads are free, unless the job must stop."""
         budget = self.job.project.job_token_budget
-        # A batch queued ahead for each thread: a thread that finishes starts its next
+        # Batches prepared ahead of the threads: a thread that finishes starts its next
         # batch at once, without waiting for this thread to store the last one.
-        while self.waiting and len(self.running) < 2 * self.concurrency:
-            if budget and self.log.spent >= budget:
+        while self.waiting and len(self.running) < self.threads + self.threads // 2:
+            if budget and self.calls.spent >= budget:
                 self.stop_for_budget()
             if self.stopped is not None:
                 self.unqueue()
@@ -294,7 +348,3 @@ class _DraftRun:
         except JobCancelled as cancelled:
             self.stopped = self.stopped or cancelled
             self.unqueue()
-
-
-def _spent(job):
-    return job.result.get("tokens_in", 0) + job.result.get("tokens_out", 0)
