@@ -115,6 +115,13 @@ class BatchInput:
     # Tokens one Translator call may spend on segments (see batching.py); a larger batch
     # is drafted in several calls.
     token_budget: int = 3000
+    # The same for one Annotator or Proofreader call; their answers are short, so by
+    # default a review call holds twice what a Translator call does.
+    review_budget: int | None = None
+
+    @property
+    def review_tokens(self) -> int:
+        return self.review_budget or 2 * self.token_budget
 
 
 @dataclass

@@ -255,7 +255,7 @@ class _Pipeline:
         found = {}
         for group in plan_batches(
             items,
-            self.batch.token_budget,
+            self.batch.review_tokens,
             cost=lambda item: review_cost(item["source"], item["target"]),
         ):
             self._annotate(group, _brief(state), notes, found, 2 * state["round"] + 1)
@@ -283,7 +283,7 @@ class _Pipeline:
         revisions = {}
         for group in plan_batches(
             items,
-            self.batch.token_budget,
+            self.batch.review_tokens,
             cost=lambda item: review_cost(
                 item["source"],
                 item["target"],

@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 KEY_PREFIX = "workbench:model-budget:"
 # A budget nobody used for this long is forgotten.
 IDLE_SECONDS = 3600
+# After Redis failed, how long requests go without asking it again.
+UNAVAILABLE_SECONDS = 30
 
 _BUDGET_SCRIPT = """
 local key = KEYS[1]
@@ -138,6 +140,7 @@ class EndpointBudget:
         self.burst_seconds = burst_seconds
         self.key = KEY_PREFIX + hashlib.sha256(base_url.encode()).hexdigest()[:24]
         self._script = client.register_script(_BUDGET_SCRIPT)
+        self._unavailable_until = 0.0
 
     def wait_turn(self, tokens: int) -> None:
         wait = self._run("reserve", tokens)
@@ -155,6 +158,8 @@ class EndpointBudget:
         self._run("hold", seconds)
 
     def _run(self, op: str, amount: float = 0) -> float:
+        if time.monotonic() < self._unavailable_until:
+            return 0.0
         try:
             return float(
                 self._script(
@@ -172,5 +177,11 @@ class EndpointBudget:
         except redis.RedisError:
             # The budget is a courtesy to the endpoint; without Redis the endpoint's own
             # 429s still pace the calls, so drafting goes on.
-            logger.warning("The shared budget of %s is unavailable in Redis.", self.base_url)
+            logger.warning(
+                "The shared budget of %s is unavailable in Redis; requests go unpaced for "
+                "%s s.",
+                self.base_url,
+                UNAVAILABLE_SECONDS,
+            )
+            self._unavailable_until = time.monotonic() + UNAVAILABLE_SECONDS
             return 0.0

@@ -156,6 +156,8 @@ class LoopbackLLM:
         self._storm_until = 0.0
         self._window: collections.deque[tuple[float, int]] = collections.deque()
         self.stats = {"requests": 0, "rate_limited": 0, "latency_seconds": 0.0}
+        # Called with each chat request's body as it arrives, in the server's thread.
+        self.on_request = None
         self._defaults = LoopbackConfig(**settings)
         self.config = LoopbackConfig(**asdict(self._defaults))
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -343,6 +345,8 @@ def _handler_for(loopback: LoopbackLLM):
                 self._json(404, {"error": {"message": f"No route {self.path}"}})
 
         def _chat(self, body: dict):
+            if loopback.on_request is not None:
+                loopback.on_request(body)
             number, fault, config, retry_after = loopback._next(body)
             response_format = (body.get("response_format") or {}).get("type")
             if fault == "rate_limit":
@@ -499,7 +503,7 @@ def shaped(payload: dict, shapes: list[str]) -> tuple[str, str]:
 def _styled(target: str, config: LoopbackConfig) -> str:
     if "fullwidth" not in config.shapes:
         return target
-    return f'「{target}」：見“附表{{一}}”，即"Schedule 1"。'
+    return f'「{target}」：見“附表{{甲}}”，即"附件"。'
 
 
 def _confused(answered: list[dict], asked: int, config: LoopbackConfig, text: str = "") -> list:

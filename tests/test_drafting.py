@@ -344,10 +344,10 @@ def test_it_sends_source_text_only_as_data(endpoint, project, manager):
 
 
 def test_it_stops_cleanly_when_the_token_budget_is_spent(endpoint, project, manager):
-    document = small_document(project, SOURCES * 30)
+    document = small_document(project, SOURCES * 60)
     document.brief = BRIEF
     document.save()
-    # Any call spends it: the first batch goes out, the next one does not.
+    # Any call spends it: the first batches go out (two per call slot), the next do not.
     project.job_token_budget = 1
     project.save()
 
@@ -356,7 +356,7 @@ def test_it_stops_cleanly_when_the_token_budget_is_spent(endpoint, project, mana
     assert job.status == "failed"
     assert "token budget of 1 for one job is spent" in job.error and "retry" in job.error
     drafted = document.segments.filter(status="drafted").count()
-    assert 0 < drafted < 180
+    assert 0 < drafted < 360
     assert job.progress_done == drafted
     assert DraftBatch.objects.filter(job=job, status="pending").exists()
 
@@ -368,7 +368,7 @@ def test_it_stops_cleanly_when_the_token_budget_is_spent(endpoint, project, mana
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     assert set(document.segments.values_list("version", flat=True)) == {1}
-    assert Revision.objects.filter(origin="agent").count() == 180
+    assert Revision.objects.filter(origin="agent").count() == 360
 
 
 def test_it_makes_the_brief_once(endpoint, project, manager):

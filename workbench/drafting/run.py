@@ -94,7 +94,8 @@ def endpoint_budget(base_url):
 
 @functools.cache
 def _redis(url):
-    return redis.Redis.from_url(url)
+    # Quick to give up: without Redis the budget lets requests go rather than hold them.
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
 
 
 def checkpoint_conninfo():
