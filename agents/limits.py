@@ -178,8 +178,7 @@ class EndpointBudget:
             # The budget is a courtesy to the endpoint; without Redis the endpoint's own
             # 429s still pace the calls, so drafting goes on.
             logger.warning(
-                "The shared budget of %s is unavailable in Redis; requests go unpaced for "
-                "%s s.",
+                "The shared budget of %s is unavailable in Redis; requests go unpaced for %s s.",
                 self.base_url,
                 UNAVAILABLE_SECONDS,
             )
