@@ -40,6 +40,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import sys
 import threading
 import time
@@ -228,14 +229,23 @@ def draft(run, project, arguments):
             params={"concurrency": arguments.concurrency},
         )
         load_before = os.getloadavg()[0]
+        cpu_before = cpu_seconds()
         started = time.monotonic()
         run_job(job.pk)
         wall = time.monotonic() - started
         load = (load_before, os.getloadavg()[0])
         job.refresh_from_db()
-        return figures(run, job, wall, load, server.stats(), arguments)
+        result = figures(run, job, wall, load, server.stats(), arguments)
+        result["cpu"] = cpu_seconds() - cpu_before
+        return result
     finally:
         server.stop()
+
+
+def cpu_seconds():
+    """CPU time of this process, all its threads (the model server runs in another)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def figures(run, job, wall, load, served, arguments):
@@ -313,6 +323,10 @@ def report(result, baseline_tokens, baseline_calls):
     )
     print(f"  drafted {result['drafted']}, flagged {result['flagged']}, failed {result['failed']}")
     print(f"  wall time          {result['wall']:8.2f} s")
+    print(
+        f"  CPU of the job     {result['cpu']:8.2f} s  (this process, every thread; with the GIL "
+        "at most one CPU)"
+    )
     print(
         f"  load average       {result['load'][0]:8.2f} → {result['load'][1]:.2f} "
         f"over {os.cpu_count()} CPUs"

@@ -21,16 +21,15 @@ needs, honestly reported.
    did not (retrying the job drafts those again, and only those); `failed` when none did.
    A finished job deletes its LangGraph checkpoints.
 
-A document without a brief gets it from the model while the job's thread gathers the
-first batches, and each thread keeps one checkpoint connection for the whole job.
-`bench/agents_bench.py` measures how close this comes to the model's latency alone.
+A document without a brief gets it from the model while the job's thread fills segments
+from the TM and gathers the first batches; the threads share C checkpoint connections for
+the whole job. `bench/agents_bench.py` measures how close this comes to the model's
+latency alone.
 """
 
 import functools
-import threading
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import ExitStack, closing
 from dataclasses import replace
 
 import redis
@@ -118,28 +117,6 @@ def concurrency_for(job):
     return max(1, min(int(wanted), MAX_CONCURRENCY))
 
 
-class Checkpointers:
-    """One checkpointer per pool thread, opened with its first batch and kept for the
-    job, rather than a new connection for every batch."""
-
-    def __init__(self, conninfo):
-        self.conninfo = conninfo
-        self._opened = ExitStack()
-        self._lock = threading.Lock()
-        self._local = threading.local()
-
-    def for_this_thread(self):
-        saver = getattr(self._local, "saver", None)
-        if saver is None:
-            with self._lock:
-                saver = self._opened.enter_context(open_checkpointer(self.conninfo))
-            self._local.saver = saver
-        return saver
-
-    def close(self):
-        self._opened.close()
-
-
 class _ClosingPool:
     """The job's thread pool as BriefOrder and the batches use it. A task's model calls
     are written through its thread's own database connection, closed when it ends."""
@@ -158,7 +135,7 @@ def _closing_connection(task, *args):
         connection.close()
 
 
-def _run_batch(batch_input, brief, thread_id, checkpointers, llm, max_rounds, calls, budget):
+def _run_batch(batch_input, brief, thread_id, checkpointer, llm, max_rounds, calls, budget):
     """In a pool thread: the pipeline, whose only database writes are its call records.
     None when the token budget was spent before the batch started."""
     batch_input = replace(batch_input, brief=brief.result())
@@ -167,7 +144,7 @@ def _run_batch(batch_input, brief, thread_id, checkpointers, llm, max_rounds, ca
     return draft_batch(
         batch_input,
         llm,
-        checkpointer=checkpointers.for_this_thread(),
+        checkpointer=checkpointer,
         thread_id=thread_id,
         max_rounds=max_rounds,
     )
@@ -179,8 +156,6 @@ def draft_document(job):
         raise JobFailed("This drafting job names no document; start it from a document.")
     if not settings.OPENAI_BASE_URL:
         raise JobFailed(NO_ENDPOINT)
-    if not job.draft_batches.exists() and job.params.get("tm_first", True):
-        _tm_first(job)
     calls = JobCalls(job)
     llm = llm_client(calls, concurrency_for(job))
     try:
@@ -228,15 +203,18 @@ def _draft(job, llm, calls):
     concurrency = concurrency_for(job)
     threads = BATCHES_PER_SLOT * concurrency
     conninfo = checkpoint_conninfo()
-    checkpointers = Checkpointers(conninfo)
     with (
         open_checkpointer(conninfo) as saver,
-        closing(checkpointers),
+        # The threads share as many checkpoint connections as requests may be in flight.
+        open_checkpointer(conninfo, connections=concurrency) as checkpointer,
         ThreadPoolExecutor(threads, thread_name_prefix=f"job-{job.pk}") as executor,
     ):
         pool = _ClosingPool(executor)
-        # The brief first: the model writes it while this thread plans and gathers.
+        # The brief first: the model writes it while this thread fills segments from the
+        # TM, plans and gathers the first batches.
         brief = BriefOrder(job.document, llm, pool)
+        if not job.draft_batches.exists() and job.params.get("tm_first", True):
+            _tm_first(job)
         run = _DraftRun(job, plan(job, concurrency), threads, calls)
         job.report_progress(run.done, run.total)
         run.context = DraftingContext(job.document)
@@ -248,7 +226,7 @@ def _draft(job, llm, calls):
                 batch_input,
                 brief,
                 thread_id,
-                checkpointers,
+                checkpointer,
                 llm,
                 project.agent_max_rounds,
                 calls,
