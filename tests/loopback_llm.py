@@ -48,6 +48,7 @@ SHAPES = (
     "ignore_response_format",  # JSON as plain text, after a sentence of prose
     "think",  # <think>…</think> before the JSON
     "reasoning_content",  # the reasoning in message.reasoning_content
+    "reasoning_only",  # content empty, the answer in reasoning_content (a parser's slip)
     "code_fence",  # ```json … ```
     "trailing_prose",  # a sentence after the JSON
     "fullwidth",  # full-width punctuation, curly quotes and braces inside the texts
@@ -497,6 +498,8 @@ def shaped(payload: dict, shapes: list[str]) -> tuple[str, str]:
         )
     if "reasoning_content" in shapes:
         reasoning = 'I should answer {"segments": [...]} with one entry per id.'
+    if "reasoning_only" in shapes:
+        content, reasoning = "", content
     return content, reasoning
 
 
