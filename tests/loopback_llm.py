@@ -8,8 +8,8 @@ language's form (so the deterministic checks pass), the Annotator flags every
 a real span, and the Proofreader fixes exactly those issues. Faults (429 with Retry-After,
 500, a stall beyond the client's timeout, malformed JSON, a cut-off answer) are chosen
 deterministically from a seed and a request counter, or scripted one by one. Latency is
-fixed or lognormal (a median and a 99th percentile, drawn from the seed and the request,
-so the same request always takes as long). Every request body is recorded; GET /_stats
+fixed or lognormal (a median and a 99th percentile, drawn from the seed and the request
+counter, so a run always meets the same latencies). Every request body is recorded; GET /_stats
 counts requests, 429s and the latency served.
 
 It can also behave like the servers the agents meet in the wild (`shapes`, and the
@@ -29,7 +29,6 @@ production code.
 
 import argparse
 import collections
-import hashlib
 import json
 import math
 import random
@@ -353,7 +352,7 @@ def _handler_for(loopback: LoopbackLLM):
             if fault == "rate_limit":
                 self._error(429, "Rate limit reached.", headers={"Retry-After": f"{retry_after:g}"})
                 return
-            latency = _latency(body, config)
+            latency = _latency(number, config)
             if latency:
                 loopback._stopping.wait(latency)
                 loopback._served(latency)
@@ -530,15 +529,16 @@ def _confused(answered: list[dict], asked: int, config: LoopbackConfig, text: st
     return confused
 
 
-def _latency(body: dict, config: LoopbackConfig) -> float:
-    """Seconds to wait before answering: fixed, or drawn from a lognormal distribution
-    seeded by the request itself."""
+def _latency(number: int, config: LoopbackConfig) -> float:
+    """Seconds to wait before answering request `number`: fixed, or drawn from a lognormal
+    distribution by the seed and the number, so a run of N requests always meets the same
+    N latencies, whatever order its threads send them in."""
     if config.latency != "lognormal" or not config.latency_ms:
         return config.latency_ms / 1000
     median = config.latency_ms / 1000
     spread = math.log(max(config.latency_p99_ms, config.latency_ms) / config.latency_ms) / Z99
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    return median * math.exp(spread * random.Random(f"{config.seed}:{digest}").gauss(0, 1))
+    draw = random.Random(f"{config.seed}:latency:{number}").gauss(0, 1)
+    return median * math.exp(spread * draw)
 
 
 def _annotate(segment: dict, target_language: str, config: LoopbackConfig) -> list[dict]:

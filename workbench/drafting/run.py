@@ -165,9 +165,13 @@ def draft_document(job):
     _report(job, batches)
 
 
-def _tm_first(job):
+def _tm_first(job, context):
     """Fill the selected new segments from TM matches at or above the project's drafting
-    threshold (100 by default; 101 is in context), before any model call."""
+    threshold (100 by default; 101 is in context), before any model call. Without any
+    translation unit there is nothing to find, and the batches need not wait for a lookup
+    of every segment to say so."""
+    if not context.has_memory:
+        return
     document = job.document
     scope = selected_segments(document, {**job.params, "status": "new"})
     filled = pretranslate_document(
@@ -213,11 +217,12 @@ def _draft(job, llm, calls):
         # The brief first: the model writes it while this thread fills segments from the
         # TM, plans and gathers the first batches.
         brief = BriefOrder(job.document, llm, pool)
+        context = DraftingContext(job.document)
         if not job.draft_batches.exists() and job.params.get("tm_first", True):
-            _tm_first(job)
+            _tm_first(job, context)
         run = _DraftRun(job, plan(job, concurrency), threads, calls)
         job.report_progress(run.done, run.total)
-        run.context = DraftingContext(job.document)
+        run.context = context
 
         def submit(batch_input, thread_id):
             project = job.project
