@@ -19,7 +19,11 @@ reports:
 
 - wall time, and the ideal time: the latency the server served ÷ C, i.e. the time if the
   server's latency were the only cost and C requests were always in flight;
-- efficiency, ideal ÷ wall: target at least 0.90 (fixed and lognormal latency);
+- efficiency, ideal ÷ wall: target at least 0.90 with lognormal latency. With a short
+  fixed latency the model's time (136 calls × 300 ms ÷ 4 = 10 s) is less than the CPU the
+  job needs to store 2,000 segments, so that run shows the CPU, not the scheduling, and
+  has no target;
+- the CPU time of the job (this process, every thread);
 - under a limit, what the limit allows: the accepted requests ÷ requests per minute (or
   their tokens ÷ tokens per minute, whichever is longer); target: wall time within 10%
   of it, with no failed segment;
@@ -304,7 +308,7 @@ def verdicts(result):
                 result["wall"] <= (1 + LIMIT_SLACK) * result["allowed"],
             )
         )
-    else:
+    elif result["run"].latency == "lognormal":
         checks.append(
             (
                 f"efficiency ≥ {EFFICIENCY_TARGET}",
@@ -340,7 +344,7 @@ def report(result, baseline_tokens, baseline_calls):
     print(f"  ideal time         {result['ideal']:8.2f} s  (latency served ÷ concurrency)")
     print(
         f"  efficiency         {result['ideal'] / result['wall']:8.2f}"
-        + ("" if result["allowed"] else f"    target ≥ {EFFICIENCY_TARGET}")
+        + (f"    target ≥ {EFFICIENCY_TARGET}" if result["run"].latency == "lognormal" else "")
     )
     print(
         f"  model call latency {result['mean_latency']:8.0f} ms mean, {result['most_latency']} ms "
