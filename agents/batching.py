@@ -33,26 +33,36 @@ def segment_cost(source: str) -> int:
     return estimate_tokens(source) * ANSWER_FACTOR + SEGMENT_OVERHEAD_TOKENS
 
 
+def review_cost(*texts: str) -> int:
+    """A segment in a review call (Annotator, Proofreader): the texts it sends and gets
+    back, without the Translator's allowance for an answer as long as the source."""
+    return sum(estimate_tokens(text) for text in texts) + SEGMENT_OVERHEAD_TOKENS
+
+
 def context_cost(*parts) -> int:
     """Tokens of the context sent with every call of a batch (brief, neighbours,
     glossary, examples, lessons), whatever shape the parts have."""
     return estimate_tokens(json.dumps(parts, ensure_ascii=False, default=_plain))
 
 
-def plan_batches(items, budget: int, *, overhead: int = 0, source=lambda item: item.source):
+def plan_batches(
+    items, budget: int, *, overhead: int = 0, source=lambda item: item.source, cost=None
+):
     """Split `items` (in order) into runs whose estimated cost plus `overhead` stays within
-    `budget`. A segment that alone exceeds the budget gets a run of its own: segments are
-    never cut."""
+    `budget`. Each item costs `cost(item)`, by default the Translator's `segment_cost` of
+    its `source(item)`. A segment that alone exceeds the budget gets a run of its own:
+    segments are never cut."""
+    cost_of = cost or (lambda item: segment_cost(source(item)))
     batches: list[list] = []
     current: list = []
     spent = overhead
     for item in items:
-        cost = segment_cost(source(item))
-        if current and spent + cost > budget:
+        item_cost = cost_of(item)
+        if current and spent + item_cost > budget:
             batches.append(current)
             current, spent = [], overhead
         current.append(item)
-        spent += cost
+        spent += item_cost
     if current:
         batches.append(current)
     return batches

@@ -13,6 +13,7 @@ import psycopg
 from langgraph.checkpoint.postgres import PostgresSaver
 from psycopg import sql
 from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
 
 SCHEMA = "agent_checkpoints"
 
@@ -25,8 +26,11 @@ def setup_checkpoints(conninfo: str, schema: str = SCHEMA) -> None:
 
 
 @contextmanager
-def open_checkpointer(conninfo: str, schema: str = SCHEMA) -> Iterator[PostgresSaver]:
-    """A saver on its own connection whose search_path is only the checkpoint schema.
+def open_checkpointer(
+    conninfo: str, schema: str = SCHEMA, *, connections: int = 1
+) -> Iterator[PostgresSaver]:
+    """A saver on its own connection whose search_path is only the checkpoint schema; with
+    `connections` above one, on a pool of that many that any number of threads share.
 
     Its commits do not wait for the write-ahead log to reach the disk (synchronous_commit
     off): a batch writes about twenty checkpoint statements, each its own commit, and
@@ -36,11 +40,17 @@ def open_checkpointer(conninfo: str, schema: str = SCHEMA) -> Iterator[PostgresS
     checkpoints, which then costs a repeated model call, never a workbench row (those are
     written on Django's connections, which keep the default).
     """
-    with psycopg.Connection.connect(
-        conninfo,
-        autocommit=True,
-        prepare_threshold=0,
-        row_factory=dict_row,
-        options=f"-c search_path={schema} -c synchronous_commit=off",
-    ) as connection:
+    settings = {
+        "autocommit": True,
+        "prepare_threshold": 0,
+        "row_factory": dict_row,
+        "options": f"-c search_path={schema} -c synchronous_commit=off",
+    }
+    if connections > 1:
+        with ConnectionPool(
+            conninfo, min_size=1, max_size=connections, kwargs=settings, open=True
+        ) as pool:
+            yield PostgresSaver(pool)
+        return
+    with psycopg.Connection.connect(conninfo, **settings) as connection:
         yield PostgresSaver(connection)

@@ -106,6 +106,13 @@ class BatchInput:
     # Tokens one Translator call may spend on segments (see batching.py); a larger batch
     # is drafted in several calls.
     token_budget: int = 3000
+    # The same for one Annotator or Proofreader call; their answers are short, so by
+    # default a review call holds twice what a Translator call does.
+    review_budget: int | None = None
+
+    @property
+    def review_tokens(self) -> int:
+        return self.review_budget or 2 * self.token_budget
 
 
 @dataclass
@@ -159,7 +166,8 @@ class Resolution:
 @dataclass
 class CallRecord:
     """One `complete()` call. `attempts` counts the HTTP requests it made, retries and the
-    repair request included; tokens are summed over all of them."""
+    repair request included; tokens are summed over all of them. A call answered from the
+    journal (outcome "reused") made none."""
 
     role: str
     model: str
@@ -170,8 +178,12 @@ class CallRecord:
     outcome: str = "ok"
     attempts: int = 0
     error: str = ""
-    # "json_schema", or "json_object" for servers that refuse schemas.
+    # "json_schema"; "json_object" or "plain" for servers that refuse schemas.
     response_format: str = "json_schema"
+    # The idempotency key of the request (agents.llm.request_key), and the id the call
+    # journal gave the call when its first request left (the workbench's ModelCall row).
+    key: str = ""
+    call_id: int | None = None
 
 
 @dataclass

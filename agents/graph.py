@@ -4,29 +4,40 @@
 
 A batch given no brief makes its own first. The Translator drafts consecutive segments in
 as few calls as the token budget allows; deterministic checks and the Annotator list
-issues; the Proofreader revises only segments with a major or critical issue, and revised
-segments are checked again, until none is left or the round cap is reached. With a
-checkpointer, each finished node is saved under the caller's thread id, so running the
-same thread again after a crash resumes after the last finished node instead of
-repeating its model calls.
+issues; the Proofreader revises only segments with a major or critical issue whose text
+and issues it has not seen yet, and revised segments are checked again, until none is
+left, a round changes nothing, or the round cap is reached. With a checkpointer, each
+finished node is saved under the caller's thread id, so running the same thread again
+after a crash resumes after the last finished node instead of repeating its model calls.
+
+Models answer many segments at once and sometimes get the ids wrong: they leave one out,
+answer one twice with different texts, add one nobody asked for, or merge two segments'
+texts under one id. Answers for ids not asked for are dropped; a segment whose answer is
+missing, empty, contradictory or probably merged into a neighbour's is asked again alone,
+once. A Translator segment that still has no text fails with the reason; a segment the
+Annotator or the Proofreader still leaves out keeps a note saying so.
 
 The graph state holds only plain JSON values; each segment's outcome and the results are
 built from it at the end.
 """
 
 import copy
+import hashlib
+import json
+import statistics
 from dataclasses import asdict
 from typing import TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
 from agents import prompts
-from agents.batching import context_cost, plan_batches
+from agents.batching import context_cost, estimate_tokens, plan_batches, review_cost
 from agents.checks import run_checks, terms_in
 from agents.context import (
     BatchInput,
     BatchResult,
     LanguagePair,
+    Neighbour,
     Provenance,
     Resolution,
     RevisionContext,
@@ -46,6 +57,15 @@ from agents.schemas import (
 
 DEFAULT_MAX_ROUNDS = 2
 BRIEF_EXCERPT_CHARS = 12_000
+NEIGHBOURS = 2  # around a segment asked for alone
+# A neighbour of a missing segment whose answer is longer than its own share by at least
+# this part of the missing segment's is taken to hold both texts.
+MERGED_SHARE = 0.5
+NO_TRANSLATION = (
+    "The Translator's answer had no translation for this segment{alone}; draft it again or "
+    "translate it by hand."
+)
+ALONE = ", even when it was asked for this segment alone"
 
 
 class DraftState(TypedDict, total=False):
@@ -58,6 +78,9 @@ class DraftState(TypedDict, total=False):
     notes: dict[str, list[str]]
     round: int
     to_annotate: list[str]
+    # What the Proofreader has been shown of each segment (text and issues), so the same
+    # request is never sent twice.
+    proofread_seen: dict[str, list[str]]
 
 
 def draft_batch(
@@ -157,7 +180,9 @@ class _Pipeline:
             graph.add_edge(START, "translate")
         graph.add_edge("translate", "check_and_annotate")
         graph.add_conditional_edges("check_and_annotate", self.after_annotation, ["proofread", END])
-        graph.add_edge("proofread", "check_and_annotate")
+        graph.add_conditional_edges(
+            "proofread", self.after_proofreading, ["check_and_annotate", END]
+        )
         return graph
 
     def initial_state(self) -> DraftState:
@@ -169,9 +194,12 @@ class _Pipeline:
             "notes": {},
             "round": 0,
             "to_annotate": [],
+            "proofread_seen": {},
         }
 
     # Nodes. Each returns the keys it changes; state values are copied, never mutated.
+    # Their model calls carry the stage as priority (translate 0, annotate 1, proofread 2,
+    # annotate again 3...): with call slots, batches further behind go first.
 
     def prepare_brief(self, state: DraftState) -> DraftState:
         if state.get("brief") is not None:
@@ -225,7 +253,13 @@ class _Pipeline:
                     "check_findings": [asdict(issue) for issue in findings],
                 }
             )
-        found = self._annotate(items, brief, notes)
+        found = {}
+        for group in plan_batches(
+            items,
+            self.batch.review_tokens,
+            cost=lambda item: review_cost(item["source"], item["target"]),
+        ):
+            self._annotate(group, brief, notes, found, 2 * state["round"] + 1)
         for item in items:
             annotations.setdefault(item["id"], []).append(
                 item["check_findings"] + found.get(item["id"], [])
@@ -233,65 +267,61 @@ class _Pipeline:
         return {"annotations": annotations, "notes": notes, "to_annotate": []}
 
     def after_annotation(self, state: DraftState) -> str:
-        if state["round"] < self.max_rounds and self._flagged(state):
+        if state["round"] < self.max_rounds and self._to_proofread(state):
             return "proofread"
         return END
 
     def proofread(self, state: DraftState) -> DraftState:
         versions = copy.deepcopy(state["versions"])
         notes = copy.deepcopy(state["notes"])
+        seen = copy.deepcopy(state.get("proofread_seen", {}))
         round_number = state["round"] + 1
         items = [
-            {
-                "id": segment_id,
-                "source": self.sources[segment_id],
-                "target": _current(state, segment_id)["target"],
-                "issues": state["annotations"][segment_id][-1],
-            }
-            for segment_id in self._flagged(state)
+            self._proofreading_item(state, segment_id) for segment_id in self._to_proofread(state)
         ]
-        revised = []
+        for item in items:
+            seen.setdefault(item["id"], []).append(_fingerprint(item))
+        revisions = {}
+        for group in plan_batches(
+            items,
+            self.batch.review_tokens,
+            cost=lambda item: review_cost(
+                item["source"],
+                item["target"],
+                item["target"],
+                json.dumps(item["issues"], ensure_ascii=False),
+            ),
+        ):
+            self._proofread(group, _brief(state), notes, revisions, 2 * round_number)
         model = self.batch.models.proofreader
         version = prompts.PROMPT_VERSIONS["proofreader"]
-        for group in plan_batches(
-            items, self.batch.token_budget, source=lambda item: item["source"] + item["target"]
-        ):
-            messages = prompts.proofreader_messages(
-                self.batch.pair,
-                group,
-                brief=_brief(state),
-                glossary=self._glossary(*(item["source"] for item in group)),
-                lessons=self.batch.lessons,
-            )
-            answer = self._call("proofreader", version, model, messages, ProofreaderOutput)
-            if isinstance(answer, LLMError):
-                for item in group:
-                    notes.setdefault(item["id"], []).append(
-                        f"The Proofreader could not revise this segment: {answer}"
-                    )
+        revised = []
+        for item in items:
+            revision = revisions.get(item["id"])
+            if revision is None or revision.target == item["target"]:
                 continue
-            wanted = {item["id"]: item for item in group}
-            for revision in answer.segments:
-                item = wanted.pop(revision.id, None)
-                if item is None or not revision.target.strip() or revision.target == item["target"]:
-                    continue
-                versions[revision.id].append(
-                    {
-                        "target": revision.target,
-                        "role": "proofreader",
-                        "model": model,
-                        "prompt_version": version,
-                        "round": round_number,
-                        "resolutions": [r.model_dump() for r in revision.resolutions],
-                    }
-                )
-                revised.append(revision.id)
+            versions[item["id"]].append(
+                {
+                    "target": revision.target,
+                    "role": "proofreader",
+                    "model": model,
+                    "prompt_version": version,
+                    "round": round_number,
+                    "resolutions": [r.model_dump() for r in revision.resolutions],
+                }
+            )
+            revised.append(item["id"])
         return {
             "versions": versions,
             "notes": notes,
             "round": round_number,
             "to_annotate": revised,
+            "proofread_seen": seen,
         }
+
+    def after_proofreading(self, state: DraftState) -> str:
+        # A round that changed nothing ends the loop: another would ask the same again.
+        return "check_and_annotate" if state["to_annotate"] else END
 
     def outcome(self, state: DraftState) -> dict[str, dict]:
         """Each drafted segment's status, reason and chosen version, worked out from the
@@ -336,22 +366,23 @@ class _Pipeline:
 
     # Work inside the nodes.
 
-    def _translate(self, group, brief, fixed, versions, failed) -> None:
+    def _translate(self, group, brief, fixed, versions, failed, *, alone=False) -> None:
         model = self.batch.models.translator
         version = prompts.PROMPT_VERSIONS["translator"]
+        before, after = self._around(group) if alone else (self.batch.before, self.batch.after)
         messages = prompts.translator_messages(
             self.batch.pair,
             group,
             brief=brief,
             fixed=fixed,
-            before=self.batch.before,
-            after=self.batch.after,
+            before=before,
+            after=after,
             glossary=self._glossary(*(segment.source for segment in group)),
             tm_hints=self.batch.tm_hints,
             examples=self.batch.examples,
             lessons=self.batch.lessons,
         )
-        answer = self._call("translator", version, model, messages, TranslatorOutput)
+        answer, record = self._call("translator", version, model, messages, TranslatorOutput, 0)
         if isinstance(answer, LLMTruncated) and len(group) > 1:
             # The answer outgrew the model's output limit: try each half on its own.
             middle = len(group) // 2
@@ -362,18 +393,17 @@ class _Pipeline:
             for segment in group:
                 failed[segment.id] = f"The Translator's call failed: {answer}"
             return
-        targets = {item.id: item.target for item in answer.segments}
-        for segment in group:
-            target = targets.get(segment.id, "")
-            if not target.strip():
-                failed[segment.id] = (
-                    "The Translator's answer had no translation for this segment; "
-                    "draft it again or translate it by hand."
-                )
-                continue
-            versions[segment.id] = [
+        sources = {segment.id: segment.source for segment in group}
+        answered, again = _sort_out(
+            list(sources),
+            answer.segments,
+            text=lambda item: item.target,
+            basis=lambda segment_id: estimate_tokens(sources[segment_id]),
+        )
+        for segment_id, item in answered.items():
+            versions[segment_id] = [
                 {
-                    "target": target,
+                    "target": item.target,
                     "role": "translator",
                     "model": model,
                     "prompt_version": version,
@@ -381,53 +411,128 @@ class _Pipeline:
                     "resolutions": [],
                 }
             ]
+        if again and self._left_out(record, group, alone):
+            for segment_id in again:
+                failed[segment_id] = NO_TRANSLATION.format(alone=ALONE if alone else "")
+            return
+        for segment in group:
+            if segment.id in again:
+                self._translate([segment], brief, fixed, versions, failed, alone=True)
 
-    def _annotate(self, items: list[dict], brief, notes) -> dict[str, list[dict]]:
-        """The Annotator's issues by segment id. A span that is not in the target is
-        kept as "" so that every span shown to people is real text."""
-        found: dict[str, list[dict]] = {}
-        model = self.batch.models.annotator
+    def _annotate(self, group, brief, notes, found, priority, *, alone=False) -> None:
+        """Add the Annotator's issues for `group` to `found`, by segment id. A span that
+        is not in the target is kept as "" so that every span shown to people is real
+        text."""
+        messages = prompts.annotator_messages(
+            self.batch.pair,
+            group,
+            brief=brief,
+            glossary=self._glossary(*(item["source"] for item in group)),
+            lessons=self.batch.lessons,
+        )
         version = prompts.PROMPT_VERSIONS["annotator"]
-        for group in plan_batches(
-            items, self.batch.token_budget, source=lambda item: item["source"] + item["target"]
-        ):
-            messages = prompts.annotator_messages(
-                self.batch.pair,
-                group,
-                brief=brief,
-                glossary=self._glossary(*(item["source"] for item in group)),
-                lessons=self.batch.lessons,
-            )
-            answer = self._call("annotator", version, model, messages, AnnotatorOutput)
-            if isinstance(answer, LLMError):
-                for item in group:
-                    notes.setdefault(item["id"], []).append(
-                        f"The Annotator could not review this text: {answer}"
-                    )
-                continue
-            targets = {item["id"]: item["target"] for item in group}
-            for annotated in answer.segments:
-                if annotated.id not in targets:
-                    continue
-                found[annotated.id] = [
-                    {
-                        **issue.model_dump(),
-                        "span": issue.span if issue.span in targets[annotated.id] else "",
-                        "source": "annotator",
-                    }
-                    for issue in annotated.issues
-                ]
-        return found
+        model = self.batch.models.annotator
+        answer, record = self._call(
+            "annotator", version, model, messages, AnnotatorOutput, priority
+        )
+        if isinstance(answer, LLMError):
+            for item in group:
+                notes.setdefault(item["id"], []).append(
+                    f"The Annotator could not review this text: {answer}"
+                )
+            return
+        targets = {item["id"]: item["target"] for item in group}
+        answered, again = _sort_out(list(targets), answer.segments)
+        for segment_id, annotated in answered.items():
+            found[segment_id] = [
+                {
+                    **issue.model_dump(),
+                    "span": issue.span if issue.span in targets[segment_id] else "",
+                    "source": "annotator",
+                }
+                for issue in annotated.issues
+            ]
+        if again and self._left_out(record, group, alone):
+            for segment_id in again:
+                notes.setdefault(segment_id, []).append(
+                    "The Annotator's answer left this segment out"
+                    + (ALONE if alone else "")
+                    + "; only the deterministic checks reviewed it."
+                )
+            return
+        for item in group:
+            if item["id"] in again:
+                self._annotate([item], brief, notes, found, priority, alone=True)
 
-    def _call(self, role, version, model, messages, schema):
-        """The answer, or the LLMError that stands in for it; the record is kept either way."""
+    def _proofread(self, group, brief, notes, revisions, priority, *, alone=False) -> None:
+        """Add the Proofreader's revisions of `group` to `revisions`, by segment id."""
+        messages = prompts.proofreader_messages(
+            self.batch.pair,
+            group,
+            brief=brief,
+            glossary=self._glossary(*(item["source"] for item in group)),
+            lessons=self.batch.lessons,
+        )
+        version = prompts.PROMPT_VERSIONS["proofreader"]
+        model = self.batch.models.proofreader
+        answer, record = self._call(
+            "proofreader", version, model, messages, ProofreaderOutput, priority
+        )
+        if isinstance(answer, LLMError):
+            for item in group:
+                notes.setdefault(item["id"], []).append(
+                    f"The Proofreader could not revise this segment: {answer}"
+                )
+            return
+        targets = {item["id"]: item["target"] for item in group}
+        answered, again = _sort_out(
+            list(targets),
+            answer.segments,
+            text=lambda revision: revision.target,
+            basis=lambda segment_id: estimate_tokens(targets[segment_id]),
+        )
+        revisions.update(answered)
+        if again and self._left_out(record, group, alone):
+            for segment_id in again:
+                notes.setdefault(segment_id, []).append(
+                    "The Proofreader's answer left this segment out"
+                    + (ALONE if alone else "")
+                    + "; its text stays as it was."
+                )
+            return
+        for item in group:
+            if item["id"] in again:
+                self._proofread([item], brief, notes, revisions, priority, alone=True)
+
+    def _call(self, role, version, model, messages, schema, priority):
+        """The answer, or the LLMError that stands in for it, and the call's record, which
+        is kept either way."""
         try:
-            answer, record = self.llm.complete(role, version, model, messages, schema)
+            answer, record = self.llm.complete(
+                role, version, model, messages, schema, priority=priority
+            )
         except LLMError as error:
             self.records.append(error.record)
-            return error
+            return error, error.record
         self.records.append(record)
-        return answer
+        return answer, record
+
+    def _left_out(self, record, group, alone) -> bool:
+        """Whether ids left out of the answer to `group` are final: it was a request for
+        one segment. Its answer then served nothing, so it is never reused."""
+        if alone or len(group) == 1:
+            self.llm.forget(record)
+            return True
+        return False
+
+    def _around(self, group) -> tuple[list[Neighbour], list[Neighbour]]:
+        """Neighbours for a segment asked for alone: the segments next to it in the batch,
+        and the batch's own neighbours at its ends."""
+        segments = self.batch.segments
+        first, last = segments.index(group[0]), segments.index(group[-1])
+        before = [*self.batch.before, *(_neighbour(s) for s in segments[:first])]
+        after = [*(_neighbour(s) for s in segments[last + 1 :]), *self.batch.after]
+        return before[-NEIGHBOURS:], after[:NEIGHBOURS]
 
     def _glossary(self, *sources: str):
         return terms_in("\n".join(sources), self.batch.glossary)
@@ -437,6 +542,24 @@ class _Pipeline:
             segment_id
             for segment_id, issues in state["annotations"].items()
             if _blocking_count(issues[-1])
+        ]
+
+    def _proofreading_item(self, state: DraftState, segment_id: str) -> dict:
+        return {
+            "id": segment_id,
+            "source": self.sources[segment_id],
+            "target": _current(state, segment_id)["target"],
+            "issues": state["annotations"][segment_id][-1],
+        }
+
+    def _to_proofread(self, state: DraftState) -> list[str]:
+        """Flagged segments whose text and issues the Proofreader has not seen yet."""
+        seen = state.get("proofread_seen", {})
+        return [
+            segment_id
+            for segment_id in self._flagged(state)
+            if _fingerprint(self._proofreading_item(state, segment_id))
+            not in seen.get(segment_id, [])
         ]
 
     def result(self, state: DraftState) -> BatchResult:
@@ -477,6 +600,70 @@ def _brief(state: DraftState) -> DocumentBrief | None:
 
 def _current(state: DraftState, segment_id: str) -> dict:
     return state["versions"][segment_id][-1]
+
+
+def _neighbour(segment: SegmentInput) -> Neighbour:
+    return Neighbour(
+        source=segment.source, target=segment.human_target, is_human=bool(segment.human_target)
+    )
+
+
+def _fingerprint(item: dict) -> str:
+    """What the Proofreader is shown of a segment besides its source: its text and issues."""
+    shown = json.dumps([item["target"], item["issues"]], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
+
+
+def _sort_out(asked: list[str], answers, *, text=None, basis=None):
+    """(the answer for each id asked, the ids to ask again alone). Answers for ids not
+    asked are dropped. An id answered twice with different answers is asked again; with
+    `text` (answers that carry a text), so is one whose text is empty, and a neighbour of
+    a missing id whose text looks like it holds the missing one's too: longer than the
+    batch's usual length for its `basis` (tokens of what it answers: the source, or the
+    text revised) by at least half the missing one's usual length."""
+    found, conflicting = {}, set()
+    for answer in answers:
+        if answer.id not in asked:
+            continue
+        if answer.id in found and found[answer.id] != answer:
+            conflicting.add(answer.id)
+        found.setdefault(answer.id, answer)
+    for segment_id in conflicting:
+        del found[segment_id]
+    if text is not None:
+        for segment_id in [key for key, answer in found.items() if not text(answer).strip()]:
+            del found[segment_id]
+        for segment_id in _merged(asked, found, text, basis):
+            del found[segment_id]
+    return found, [segment_id for segment_id in asked if segment_id not in found]
+
+
+def _merged(asked, found, text, basis) -> list[str]:
+    missing = [index for index, segment_id in enumerate(asked) if segment_id not in found]
+    beside = {
+        index: [
+            asked[n] for n in (index - 1, index + 1) if 0 <= n < len(asked) and asked[n] in found
+        ]
+        for index in missing
+    }
+    neighbours = {segment_id for ids in beside.values() for segment_id in ids}
+
+    def length(segment_id):
+        return estimate_tokens(text(found[segment_id]))
+
+    usual = statistics.median(
+        [length(key) / max(1, basis(key)) for key in found if key not in neighbours] or [1.0]
+    )
+    suspects = []
+    for index, ids in beside.items():
+        missing_share = usual * basis(asked[index])
+        for segment_id in ids:
+            own_share = usual * basis(segment_id)
+            if segment_id not in suspects and length(segment_id) > own_share + (
+                MERGED_SHARE * missing_share
+            ):
+                suspects.append(segment_id)
+    return suspects
 
 
 def _blocking_count(issues: list[dict]) -> int:

@@ -5,19 +5,32 @@ deterministically from the request's `<document_data>` block: the Translator get
 pseudo-translation that keeps numbers, dates, sums, citations and references in the target
 language's form (so the deterministic checks pass), the Annotator flags every
 `flag_every`-th segment (by the number in its id) with one major terminology issue quoting
-a real span, and the Proofreader fixes exactly those issues. Latency and faults (429 with
-Retry-After, 500, a stall beyond the client's timeout, malformed JSON, a cut-off answer)
-are chosen deterministically from a seed and a request counter, or scripted one by one.
-Every request body is recorded.
+a real span, and the Proofreader fixes exactly those issues. Faults (429 with Retry-After,
+500, a stall beyond the client's timeout, malformed JSON, a cut-off answer) are chosen
+deterministically from a seed and a request counter, or scripted one by one. Latency is
+fixed or lognormal (a median and a 99th percentile, drawn from the seed and the request
+counter, so a run always meets the same latencies). Every request body is recorded; GET /_stats
+counts requests, 429s and the latency served.
+
+It can also behave like the servers the agents meet in the wild (`shapes`, and the
+settings after it): no `refusal` field, `json_schema` or any `response_format` refused
+with HTTP 400, `response_format` ignored (JSON in prose), reasoning in `<think>` blocks or
+in `reasoning_content`, code fences, trailing prose, full-width punctuation and braces
+inside JSON strings, a very slow first byte; answers with ids missing, duplicated, extra
+or merged into a neighbour's (only in answers for several segments, as models confused by
+a batch do); and requests-per-minute and tokens-per-minute limits, or a storm of 429s.
 
     python tests/loopback_llm.py --port 8901 --latency-ms 300 --fault-rate 0.2
+    python tests/loopback_llm.py --latency lognormal --latency-ms 2000 --latency-p99-ms 20000
 
 In tests, the `loopback_llm` fixture starts one on a free port. Never imported by
 production code.
 """
 
 import argparse
+import collections
 import json
+import math
 import random
 import re
 import threading
@@ -29,6 +42,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 FAULTS = ("rate_limit", "server_error", "stall", "malformed", "truncated")
+SHAPES = (
+    "no_refusal",  # messages without the `refusal` field
+    "ignore_response_format",  # JSON as plain text, after a sentence of prose
+    "think",  # <think>…</think> before the JSON
+    "reasoning_content",  # the reasoning in message.reasoning_content
+    "reasoning_only",  # content empty, the answer in reasoning_content (a parser's slip)
+    "code_fence",  # ```json … ```
+    "trailing_prose",  # a sentence after the JSON
+    "fullwidth",  # full-width punctuation, curly quotes and braces inside the texts
+)
+# The 99th percentile of a standard normal: a lognormal's p99 is median × e^(σ·Z99).
+Z99 = 2.3263
 # Faults a test can script but that random faults never pick: they are not transient.
 SCRIPTED_ONLY_FAULTS = ("bad_request", "unauthorized", "not_found")
 
@@ -97,6 +122,27 @@ class LoopbackConfig:
     stubborn: bool = False
     # Segment ids the Translator leaves out of its answer.
     skip_ids: list[str] = field(default_factory=list)
+    # The Annotator flags revised text too (the Proofreader's mark does not satisfy it).
+    flag_revised: bool = False
+    # "fixed": latency_ms; "lognormal": median latency_ms, 99th percentile latency_p99_ms.
+    latency: str = "fixed"
+    latency_p99_ms: int = 0
+    # The status line and headers go at once, the body only after this long.
+    first_token_ms: int = 0
+    shapes: list[str] = field(default_factory=list)
+    refuse_response_format: bool = False
+    # In answers for more than one segment: ids left out, answered twice (the second time
+    # differently), answered though not asked, or merged into the previous segment's text.
+    missing_ids: list[str] = field(default_factory=list)
+    duplicate_ids: list[str] = field(default_factory=list)
+    extra_ids: list[str] = field(default_factory=list)
+    merge_ids: list[str] = field(default_factory=list)
+    # The provider's limits (0: none), over a sliding minute; a request over them gets 429
+    # with the Retry-After that frees it.
+    rpm: int = 0
+    tpm: int = 0
+    # Every request gets 429 (Retry-After: retry_after) for this long after it is set.
+    storm_seconds: float = 0.0
 
 
 class LoopbackLLM:
@@ -107,6 +153,11 @@ class LoopbackLLM:
         self._stopping = threading.Event()
         self._requests: list[dict] = []
         self._counter = 0
+        self._storm_until = 0.0
+        self._window: collections.deque[tuple[float, int]] = collections.deque()
+        self.stats = {"requests": 0, "rate_limited": 0, "latency_seconds": 0.0}
+        # Called with each chat request's body as it arrives, in the server's thread.
+        self.on_request = None
         self._defaults = LoopbackConfig(**settings)
         self.config = LoopbackConfig(**asdict(self._defaults))
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
@@ -143,14 +194,22 @@ class LoopbackLLM:
         unknown = set(settings) - names
         if unknown:
             raise ValueError(f"Unknown loopback settings: {', '.join(sorted(unknown))}")
+        unknown_shapes = set(settings.get("shapes", ())) - set(SHAPES)
+        if unknown_shapes:
+            raise ValueError(f"Unknown loopback shapes: {', '.join(sorted(unknown_shapes))}")
         with self._lock:
             for name, value in settings.items():
                 setattr(self.config, name, value)
+            if settings.get("storm_seconds"):
+                self._storm_until = time.monotonic() + settings["storm_seconds"]
 
     def reset(self) -> None:
         with self._lock:
             self._requests.clear()
             self._counter = 0
+            self._storm_until = 0.0
+            self._window.clear()
+            self.stats = {"requests": 0, "rate_limited": 0, "latency_seconds": 0.0}
             self.config = LoopbackConfig(**asdict(self._defaults))
 
     @property
@@ -162,11 +221,12 @@ class LoopbackLLM:
         """Recorded chat requests that asked for this schema (e.g. "TranslatorOutput")."""
         return [body for body in self.requests if schema_of(body) == schema_name]
 
-    def _next(self, body: dict) -> tuple[int, str, LoopbackConfig]:
-        """Record the request and decide its fault."""
+    def _next(self, body: dict) -> tuple[int, str, LoopbackConfig, float]:
+        """Record the request; decide its fault and, for a 429, the Retry-After."""
         with self._lock:
             self._requests.append(body)
             self._counter += 1
+            self.stats["requests"] += 1
             config = LoopbackConfig(**asdict(self.config))
             if self.config.plan:
                 fault = self.config.plan.pop(0)
@@ -175,7 +235,42 @@ class LoopbackLLM:
                 fault = "ok"
                 if config.fault_rate and chance.random() < config.fault_rate:
                     fault = chance.choice(config.faults)
-            return self._counter, fault, config
+            retry_after = config.retry_after
+            now = time.monotonic()
+            if now < self._storm_until:
+                fault = "rate_limit"
+            elif config.rpm or config.tpm:
+                wait = self._over_limit(body, config, now)
+                if wait:
+                    fault, retry_after = "rate_limit", wait
+            if fault == "rate_limit":
+                self.stats["rate_limited"] += 1
+            return self._counter, fault, config, retry_after
+
+    def _over_limit(self, body: dict, config: LoopbackConfig, now: float) -> float:
+        """Seconds until this request fits the limits of the last minute, or 0 (and it
+        is counted)."""
+        while self._window and self._window[0][0] <= now - 60:
+            self._window.popleft()
+        tokens = sum(_estimate(_text(message)) for message in body.get("messages", []))
+        wait = 0.0
+        if config.rpm and len(self._window) >= config.rpm:
+            wait = self._window[len(self._window) - config.rpm][0] + 60 - now
+        if config.tpm:
+            spent = sum(cost for _, cost in self._window)
+            for moment, cost in self._window:
+                if spent + tokens <= config.tpm:
+                    break
+                spent -= cost
+                wait = max(wait, moment + 60 - now)
+        if wait > 0:
+            return max(wait, 0.01)
+        self._window.append((now, tokens))
+        return 0.0
+
+    def _served(self, seconds: float) -> None:
+        with self._lock:
+            self.stats["latency_seconds"] += seconds
 
 
 def schema_of(body: dict) -> str:
@@ -222,6 +317,9 @@ def _handler_for(loopback: LoopbackLLM):
                 self._json(200, {"object": "list", "data": [{"id": "loopback", "object": "model"}]})
             elif self.path == "/_requests":
                 self._json(200, loopback.requests)
+            elif self.path == "/_stats":
+                with loopback._lock:
+                    self._json(200, dict(loopback.stats))
             else:
                 self._json(404, {"error": {"message": f"No route {self.path}"}})
 
@@ -247,22 +345,26 @@ def _handler_for(loopback: LoopbackLLM):
                 self._json(404, {"error": {"message": f"No route {self.path}"}})
 
         def _chat(self, body: dict):
-            number, fault, config = loopback._next(body)
-            if config.latency_ms:
-                loopback._stopping.wait(config.latency_ms / 1000)
-            if (
-                config.refuse_json_schema
-                and (body.get("response_format") or {}).get("type") == "json_schema"
+            if loopback.on_request is not None:
+                loopback.on_request(body)
+            number, fault, config, retry_after = loopback._next(body)
+            response_format = (body.get("response_format") or {}).get("type")
+            if fault == "rate_limit":
+                self._error(429, "Rate limit reached.", headers={"Retry-After": f"{retry_after:g}"})
+                return
+            latency = _latency(number, config)
+            if latency:
+                loopback._stopping.wait(latency)
+                loopback._served(latency)
+            if response_format and (
+                config.refuse_response_format
+                or (config.refuse_json_schema and response_format == "json_schema")
             ):
                 self._error(
                     400,
-                    "response_format of type json_schema is not supported; use json_object",
+                    f"response_format of type {response_format} is not supported"
+                    + ("" if config.refuse_response_format else "; use json_object"),
                     param="response_format",
-                )
-                return
-            if fault == "rate_limit":
-                self._error(
-                    429, "Rate limit reached.", headers={"Retry-After": f"{config.retry_after:g}"}
                 )
                 return
             if fault == "server_error":
@@ -279,12 +381,17 @@ def _handler_for(loopback: LoopbackLLM):
                 return
             if fault == "stall":
                 loopback._stopping.wait(config.stall_seconds)
-            content = json.dumps(answer(body, config), ensure_ascii=False)
+            content, reasoning = shaped(answer(body, config), config.shapes)
             finish = "stop"
             if fault == "malformed":
                 content = content[: max(1, len(content) // 3)] + ' "oops'
             elif fault == "truncated":
                 content, finish = content[: len(content) // 2], "length"
+            message = {"role": "assistant", "content": content}
+            if "no_refusal" not in config.shapes:
+                message["refusal"] = None
+            if reasoning:
+                message["reasoning_content"] = reasoning
             prompt = sum(_estimate(_text(m)) for m in body.get("messages", []))
             self._json(
                 200,
@@ -293,19 +400,14 @@ def _handler_for(loopback: LoopbackLLM):
                     "object": "chat.completion",
                     "created": int(time.time()),
                     "model": body.get("model", "loopback"),
-                    "choices": [
-                        {
-                            "index": 0,
-                            "message": {"role": "assistant", "content": content},
-                            "finish_reason": finish,
-                        }
-                    ],
+                    "choices": [{"index": 0, "message": message, "finish_reason": finish}],
                     "usage": {
                         "prompt_tokens": prompt,
                         "completion_tokens": _estimate(content),
                         "total_tokens": prompt + _estimate(content),
                     },
                 },
+                first_byte_after=config.first_token_ms / 1000,
             )
 
         def _error(self, status, message, *, param=None, headers=None):
@@ -315,7 +417,7 @@ def _handler_for(loopback: LoopbackLLM):
             payload = {"error": {"message": message, "type": kind, "param": param, "code": None}}
             self._json(status, payload, headers=headers)
 
-        def _json(self, status, payload, headers=None):
+        def _json(self, status, payload, headers=None, first_byte_after=0.0):
             data = json.dumps(payload, ensure_ascii=False).encode()
             try:
                 self.send_response(status)
@@ -324,6 +426,9 @@ def _handler_for(loopback: LoopbackLLM):
                 for name, value in (headers or {}).items():
                     self.send_header(name, value)
                 self.end_headers()
+                if first_byte_after:
+                    self.wfile.flush()
+                    loopback._stopping.wait(first_byte_after)
                 self.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
                 # The client gave up (a stall past its timeout): nothing left to tell it.
@@ -340,26 +445,28 @@ def answer(body: dict, config: LoopbackConfig) -> dict:
     schema = schema_of(body)
     target_language = data.get("target_language", "zh-Hant-HK")
     source_language = data.get("source_language", "en")
+    segments = data.get("segments", [])
     if schema == "TranslatorOutput":
-        return {
-            "segments": [
-                {
-                    "id": segment["id"],
-                    "target": pseudo_translate(segment["source"], source_language, target_language),
-                }
-                for segment in data.get("segments", [])
-                if segment["id"] not in config.skip_ids
-            ]
-        }
+        answered = [
+            {
+                "id": segment["id"],
+                "target": _styled(
+                    pseudo_translate(segment["source"], source_language, target_language), config
+                ),
+            }
+            for segment in segments
+            if segment["id"] not in config.skip_ids
+        ]
+        return {"segments": _confused(answered, len(segments), config, text="target")}
     if schema == "AnnotatorOutput":
-        return {
-            "segments": [
-                {"id": segment["id"], "issues": _annotate(segment, target_language, config)}
-                for segment in data.get("segments", [])
-            ]
-        }
+        answered = [
+            {"id": segment["id"], "issues": _annotate(segment, target_language, config)}
+            for segment in segments
+        ]
+        return {"segments": _confused(answered, len(segments), config)}
     if schema == "ProofreaderOutput":
-        return {"segments": [_proofread(segment, config) for segment in data.get("segments", [])]}
+        answered = [_proofread(segment, config) for segment in segments]
+        return {"segments": _confused(answered, len(segments), config, text="target")}
     if schema == "RevisionOutput":
         segment = data.get("segment", {})
         return {
@@ -371,10 +478,75 @@ def answer(body: dict, config: LoopbackConfig) -> dict:
     return {}
 
 
+def shaped(payload: dict, shapes: list[str]) -> tuple[str, str]:
+    """The answer's content and reasoning_content, as a server of these shapes sends them."""
+    content = json.dumps(payload, ensure_ascii=False)
+    reasoning = ""
+    if "ignore_response_format" in shapes:
+        content = "Here is the JSON you asked for:\n" + json.dumps(
+            payload, ensure_ascii=False, indent=2
+        )
+    if "code_fence" in shapes:
+        content = f"```json\n{content}\n```"
+    if "trailing_prose" in shapes:
+        content += '\n\nI kept every citation as written; tell me if {"anything"} is unclear.'
+    if "think" in shapes:
+        content = (
+            '<think>The user wants JSON like {"segments": []}. Let me translate each '
+            "segment, keeping the citations.</think>\n" + content
+        )
+    if "reasoning_content" in shapes:
+        reasoning = 'I should answer {"segments": [...]} with one entry per id.'
+    if "reasoning_only" in shapes:
+        content, reasoning = "", content
+    return content, reasoning
+
+
+def _styled(target: str, config: LoopbackConfig) -> str:
+    if "fullwidth" not in config.shapes:
+        return target
+    return f'「{target}」：見“附表{{甲}}”，即"附件"。'
+
+
+def _confused(answered: list[dict], asked: int, config: LoopbackConfig, text: str = "") -> list:
+    """The answers as a model confused by a batch of `asked` segments gives them."""
+    if asked < 2:
+        return answered
+    confused = []
+    for item in answered:
+        if item["id"] in config.missing_ids:
+            continue
+        if item["id"] in config.merge_ids and confused:
+            if text:
+                confused[-1] = {**confused[-1], text: confused[-1][text] + item[text]}
+            continue
+        confused.append(item)
+        if item["id"] in config.duplicate_ids:
+            again = {**item, text: item[text] + "（重複）"} if text else {**item, "issues": []}
+            confused.append(again)
+    for extra in config.extra_ids:
+        confused.append({**answered[0], "id": extra} if answered else {"id": extra})
+    return confused
+
+
+def _latency(number: int, config: LoopbackConfig) -> float:
+    """Seconds to wait before answering request `number`: fixed, or drawn from a lognormal
+    distribution by the seed and the number, so a run of N requests always meets the same
+    N latencies, whatever order its threads send them in."""
+    if config.latency != "lognormal" or not config.latency_ms:
+        return config.latency_ms / 1000
+    median = config.latency_ms / 1000
+    spread = math.log(max(config.latency_p99_ms, config.latency_ms) / config.latency_ms) / Z99
+    draw = random.Random(f"{config.seed}:latency:{number}").gauss(0, 1)
+    return median * math.exp(spread * draw)
+
+
 def _annotate(segment: dict, target_language: str, config: LoopbackConfig) -> list[dict]:
     target = segment.get("target", "")
     mark = _revised_mark(target_language)
-    if not _flagged(segment["id"], config.flag_every) or mark in target:
+    if not _flagged(segment["id"], config.flag_every) or (
+        mark in target and not config.flag_revised
+    ):
         return []
     span = _first_word(target)
     if not span:
@@ -568,7 +740,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8901)
-    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--latency-ms", type=int, default=0, help="fixed, or the median")
+    parser.add_argument("--latency", choices=("fixed", "lognormal"), default="fixed")
+    parser.add_argument("--latency-p99-ms", type=int, default=0)
+    parser.add_argument("--rpm", type=int, default=0, help="requests per minute allowed")
+    parser.add_argument("--tpm", type=int, default=0, help="tokens per minute allowed")
+    parser.add_argument("--shapes", default="", help=f"comma-separated, of {', '.join(SHAPES)}")
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--faults", default=",".join(FAULTS), help="comma-separated fault kinds")
     parser.add_argument("--seed", type=int, default=0)
@@ -585,6 +762,11 @@ def main() -> None:
         arguments.host,
         arguments.port,
         latency_ms=arguments.latency_ms,
+        latency=arguments.latency,
+        latency_p99_ms=arguments.latency_p99_ms,
+        rpm=arguments.rpm,
+        tpm=arguments.tpm,
+        shapes=[shape for shape in arguments.shapes.split(",") if shape],
         fault_rate=arguments.fault_rate,
         faults=arguments.faults.split(","),
         seed=arguments.seed,

@@ -18,6 +18,7 @@ from agents.llm import (
     LLMServerError,
     LLMTimeout,
     LLMTruncated,
+    request_key,
 )
 from agents.prompts import translator_messages
 from agents.schemas import TranslatorOutput
@@ -304,3 +305,106 @@ def test_it_hands_records_to_a_callable_sink(loopback_llm):
     assert seen == [record]
     assert record.attempts == 2
     assert record.tokens_in > 0
+
+
+class MemoryJournal:
+    """A call journal kept in memory, as the workbench keeps one in ModelCall rows; it
+    notes how many requests the server had received when each one was recorded."""
+
+    def __init__(self, server):
+        self.server = server
+        self.calls = {}
+        self.answers = {}
+        self.received_at_dispatch = []
+
+    def answer_to(self, key):
+        return self.answers.get(key)
+
+    def dispatch(self, record, prompt_tokens):
+        self.received_at_dispatch.append(len(self.server.requests))
+        if record.call_id is None:
+            record.call_id = len(self.calls) + 1
+        self.calls[record.call_id] = {"outcome": "dispatched", "tokens_in": prompt_tokens}
+
+    def complete(self, record, answer):
+        self.calls[record.call_id] = {"outcome": record.outcome, "attempts": record.attempts}
+        if answer:
+            self.answers[record.key] = answer
+
+    def forget(self, key):
+        self.answers.pop(key, None)
+
+
+def test_it_records_every_request_before_it_leaves(loopback_llm):
+    loopback_llm.configure(plan=["server_error"])
+    journal = MemoryJournal(loopback_llm)
+
+    _, record = translate(client(loopback_llm, journal=journal))
+
+    assert journal.received_at_dispatch == [0, 1]
+    assert journal.calls == {record.call_id: {"outcome": "ok", "attempts": 2}}
+
+
+def test_a_call_in_flight_counts_with_its_estimated_prompt(loopback_llm):
+    journal = MemoryJournal(loopback_llm)
+    loopback_llm.on_request = lambda body: journal.calls.update(seen=dict(journal.calls[1]))
+
+    translate(client(loopback_llm, journal=journal))
+
+    assert journal.calls["seen"]["outcome"] == "dispatched"
+    assert journal.calls["seen"]["tokens_in"] > 100
+
+
+def test_it_answers_a_request_already_answered_from_the_journal(loopback_llm):
+    llm = client(loopback_llm, journal=MemoryJournal(loopback_llm))
+
+    answer, first = translate(llm)
+    again, second = translate(llm)
+
+    assert len(loopback_llm.requests) == 1
+    assert again == answer
+    assert (second.outcome, second.attempts, second.tokens_in, second.key) == (
+        "reused",
+        0,
+        0,
+        first.key,
+    )
+    assert second.call_id is None
+
+
+def test_a_forgotten_answer_is_asked_for_again(loopback_llm):
+    llm = client(loopback_llm, journal=MemoryJournal(loopback_llm))
+    _, first = translate(llm)
+
+    llm.forget(first)
+    _, second = translate(llm)
+
+    assert len(loopback_llm.requests) == 2
+    assert second.outcome == "ok"
+
+
+def test_a_failed_call_is_asked_again(loopback_llm):
+    loopback_llm.configure(plan=["bad_request"])
+    llm = client(loopback_llm, journal=MemoryJournal(loopback_llm))
+    with pytest.raises(LLMRefused):
+        translate(llm)
+
+    _, record = translate(llm)
+
+    assert record.outcome == "ok"
+    assert len(loopback_llm.requests) == 2
+
+
+def test_a_request_key_names_every_part_of_the_request():
+    base = ("translator", "model-a", "v1", messages(), TranslatorOutput, "json_schema")
+    variants = [
+        ("annotator", *base[1:]),
+        (base[0], "model-b", *base[2:]),
+        (*base[:2], "v2", *base[3:]),
+        (*base[:3], [*messages(), {"role": "user", "content": "more"}], *base[4:]),
+        (*base[:4], Verdict, base[5]),
+        (*base[:5], "json_object"),
+    ]
+
+    assert request_key(*base) == request_key(*base)
+    assert len({request_key(*base), *(request_key(*variant) for variant in variants)}) == 7

@@ -1,16 +1,19 @@
 """The agents draft in real Celery and RQ workers: a worker killed with kill -9 mid-job
 is replaced, and the job ends as if nothing had happened: no segment lost, none drafted
-twice, and a person's edit made meanwhile intact."""
+twice, a person's edit made meanwhile intact, and every model call on record."""
 
 from collections import Counter
 
 import pytest
 from django.db.models import F
 
-from tests.loopback_llm import document_data
+from agents import schemas
+from agents.llm import request_key
+from agents.prompts import PROMPT_VERSIONS
+from tests.loopback_llm import document_data, schema_of
 from tests.test_drafting import BRIEF, SOURCES, small_document
 from workbench.documents.models import Revision, Segment
-from workbench.jobs.models import DraftBatch, Job
+from workbench.jobs.models import DraftBatch, Job, ModelCall
 from workbench.jobs.services import enqueue
 
 pytestmark = pytest.mark.worker
@@ -108,3 +111,38 @@ def test_a_drafting_job_survives_the_kill_of_its_worker(
     )
     assert all(asked[str(segment_id)] == 1 for segment_id in stored_before_kill)
     assert max(asked.values()) <= 2
+    # Every request the server received is on record, a call lost with the killed worker
+    # included (counted with its estimated prompt); a request is sent twice only when
+    # its first answer was lost with the worker, and no answer is recorded twice.
+    calls = ModelCall.objects.filter(job=job)
+    lost = set(calls.filter(outcome="dispatched").values_list("key", flat=True))
+    recorded = sum(calls.values_list("attempts", flat=True))
+    assert len(endpoint.requests) <= recorded <= len(endpoint.requests) + len(lost)
+    assert job.result["calls"] == calls.count()
+    sent = Counter(request_key_of(body) for body in endpoint.requests)
+    assert {key for key, count in sent.items() if count > 1} <= lost
+    answered = Counter(calls.filter(outcome="ok").values_list("key", flat=True))
+    assert set(answered.values()) == {1}
+    assert set(sent) == set(calls.values_list("key", flat=True))
+
+
+ROLES = {
+    "DocumentBrief": "brief",
+    "TranslatorOutput": "translator",
+    "AnnotatorOutput": "annotator",
+    "ProofreaderOutput": "proofreader",
+}
+
+
+def request_key_of(body):
+    """The idempotency key of a request as the server received it (schema mode)."""
+    name = schema_of(body)
+    role = ROLES[name]
+    return request_key(
+        role,
+        body["model"],
+        PROMPT_VERSIONS[role],
+        body["messages"],
+        getattr(schemas, name),
+        body["response_format"]["type"],
+    )

@@ -130,7 +130,10 @@ def test_it_rejects_get_for_starting(endpoint, client_for, manager, document):
     assert client_for(manager).get(start_url(document)).status_code == 405
 
 
-def test_it_shows_drafts_revisions_issues_and_failures(endpoint, client_for, translator, document):
+def test_it_shows_drafts_revisions_issues_and_failures(
+    transactional_db, endpoint, client_for, translator, document
+):
+    # The job runs here, and its threads record their calls on connections of their own.
     endpoint.configure(stubborn=True, flag_every=2, skip_ids=[str(document.segments.last().pk)])
     job = draft(document, translator, concurrency=1)
     assert job.status == "partial", job.error

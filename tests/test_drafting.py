@@ -18,7 +18,9 @@ ALLOWED_CATEGORIES = set(Annotation.Category.values)
 
 
 @pytest.fixture
-def endpoint(settings, loopback_llm):
+def endpoint(transactional_db, settings, loopback_llm):
+    """The loopback server. The job's pool threads record model calls on connections of
+    their own, which see only committed rows: hence a transactional database."""
     settings.OPENAI_BASE_URL = loopback_llm.base_url
     settings.OPENAI_TIMEOUT_SECONDS = 1
     return loopback_llm
@@ -98,7 +100,9 @@ def test_it_drafts_the_demo_judgment(endpoint, judgment, manager):
         assert agent_revisions(segment).count() == 1
         assert segment.suggestions.filter(kind="draft", job=job).count() == 1
         assert segment.target.strip()
-    revision = agent_revisions(segments[0]).get()
+    # A segment the loopback Annotator never flags keeps the Translator's text (the ids,
+    # and so the flags, follow the database's sequence).
+    revision = agent_revisions(next(s for s in segments if s.pk % 5)).get()
     assert (revision.agent_role, revision.model_name, revision.prompt_version) == (
         "translator",
         "gpt-4.1-mini",
@@ -315,7 +319,11 @@ def test_it_survives_a_fifth_of_the_calls_failing(endpoint, judgment, manager, p
             assert agent_revisions(segment).count() == 1
     assert set(Annotation.objects.values_list("severity", flat=True)) <= ALLOWED_SEVERITIES
     assert not Suggestion.objects.filter(text="").exists()
-    assert ModelCall.objects.filter(job=job).exclude(outcome__in=("ok", "repaired")).exists()
+    # The faults are on record: calls that needed more than one request, or that failed.
+    assert ModelCall.objects.filter(job=job).exclude(outcome="ok", attempts=1).exists()
+    assert sum(ModelCall.objects.filter(job=job).values_list("attempts", flat=True)) == len(
+        endpoint.requests
+    ) - sum(clean.model_calls.values_list("attempts", flat=True))
     assert job.result["calls"] < 1.5 * fault_free_calls
 
 
@@ -338,10 +346,10 @@ def test_it_sends_source_text_only_as_data(endpoint, project, manager):
 
 
 def test_it_stops_cleanly_when_the_token_budget_is_spent(endpoint, project, manager):
-    document = small_document(project, SOURCES * 30)
+    document = small_document(project, SOURCES * 60)
     document.brief = BRIEF
     document.save()
-    # Any call spends it: the first batch goes out, the next one does not.
+    # Any call spends it: the first batches go out (two per call slot), the next do not.
     project.job_token_budget = 1
     project.save()
 
@@ -350,7 +358,7 @@ def test_it_stops_cleanly_when_the_token_budget_is_spent(endpoint, project, mana
     assert job.status == "failed"
     assert "token budget of 1 for one job is spent" in job.error and "retry" in job.error
     drafted = document.segments.filter(status="drafted").count()
-    assert 0 < drafted < 180
+    assert 0 < drafted < 360
     assert job.progress_done == drafted
     assert DraftBatch.objects.filter(job=job, status="pending").exists()
 
@@ -362,7 +370,7 @@ def test_it_stops_cleanly_when_the_token_budget_is_spent(endpoint, project, mana
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     assert set(document.segments.values_list("version", flat=True)) == {1}
-    assert Revision.objects.filter(origin="agent").count() == 180
+    assert Revision.objects.filter(origin="agent").count() == 360
 
 
 def test_it_makes_the_brief_once(endpoint, project, manager):

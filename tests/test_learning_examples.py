@@ -110,7 +110,9 @@ def test_it_gives_nothing_for_no_sources(project):
 
 
 @pytest.fixture
-def endpoint(settings, loopback_llm):
+def endpoint(transactional_db, settings, loopback_llm):
+    """The loopback server; the job's threads record calls on their own connections, so
+    the test's rows must be committed."""
     settings.OPENAI_BASE_URL = loopback_llm.base_url
     settings.OPENAI_TIMEOUT_SECONDS = 5
     return loopback_llm

@@ -142,7 +142,7 @@ def test_it_refuses_to_decide_twice(manager, reviewer, candidate):
 
 
 def test_the_next_drafting_request_carries_an_accepted_candidate(
-    settings, loopback_llm, manager, candidate, project
+    transactional_db, settings, loopback_llm, manager, candidate, project
 ):
     settings.OPENAI_BASE_URL = loopback_llm.base_url
     candidate.accept(

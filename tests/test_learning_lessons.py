@@ -28,7 +28,9 @@ def test_it_keeps_to_the_newest_lessons_when_there_are_many(project, reviewer):
     assert lessons[0] == "Rule 2." and lessons[-1] == f"Rule {MAX_LESSONS + 1}."
 
 
-def test_the_next_drafting_request_carries_a_new_lesson(settings, loopback_llm, project, manager):
+def test_the_next_drafting_request_carries_a_new_lesson(
+    transactional_db, settings, loopback_llm, project, manager
+):
     settings.OPENAI_BASE_URL = loopback_llm.base_url
     Lesson.objects.create(project=project, text=DATES, author=manager)
     Lesson.objects.create(project=project, text="Retired rule.", author=manager, active=False)
@@ -41,7 +43,9 @@ def test_the_next_drafting_request_carries_a_new_lesson(settings, loopback_llm, 
     assert document_data(request)["lessons"] == [DATES]
 
 
-def test_every_agent_of_the_run_is_given_the_lessons(settings, loopback_llm, project, manager):
+def test_every_agent_of_the_run_is_given_the_lessons(
+    transactional_db, settings, loopback_llm, project, manager
+):
     settings.OPENAI_BASE_URL = loopback_llm.base_url
     Lesson.objects.create(project=project, text=DATES, author=manager)
     sources = [f"The appeal number {n} was heard on 5 March 2024." for n in range(1, 11)]

@@ -292,7 +292,7 @@ def test_a_check_finding_is_listed_once_and_goes_when_the_text_is_fixed(
 
 
 def test_a_100_percent_tm_match_is_kept_and_not_sent_to_the_translator(
-    settings, loopback_llm, project, manager
+    transactional_db, settings, loopback_llm, project, manager
 ):
     settings.OPENAI_BASE_URL = loopback_llm.base_url
     memory = project_memory(project)
@@ -349,7 +349,7 @@ def test_in_the_panel_a_100_percent_match_ranks_above_the_agents_drafts(
 
 
 def test_half_bad_answers_leave_no_segment_empty_under_succeeded(
-    settings, loopback_llm, project, manager
+    transactional_db, settings, loopback_llm, project, manager
 ):
     settings.OPENAI_BASE_URL = loopback_llm.base_url
     document = small_document(project, SOURCES)
@@ -370,7 +370,9 @@ def test_half_bad_answers_leave_no_segment_empty_under_succeeded(
 # Checkpoints -------------------------------------------------------------------------------
 
 
-def test_a_finished_drafting_job_leaves_no_checkpoints(settings, loopback_llm, project, manager):
+def test_a_finished_drafting_job_leaves_no_checkpoints(
+    transactional_db, settings, loopback_llm, project, manager
+):
     settings.OPENAI_BASE_URL = loopback_llm.base_url
     document = small_document(project, SOURCES)
 

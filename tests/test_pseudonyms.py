@@ -69,7 +69,9 @@ BRIEF = {
 
 
 @pytest.fixture
-def endpoint(settings, loopback_llm):
+def endpoint(transactional_db, settings, loopback_llm):
+    """The loopback model. Drafting writes its model calls on the pool threads' own
+    connections, so the rows it refers to must be committed: a transactional test."""
     settings.OPENAI_BASE_URL = loopback_llm.base_url
     settings.OPENAI_TIMEOUT_SECONDS = 5
     return loopback_llm

@@ -225,6 +225,10 @@ WORKBENCH_AGENT_CONCURRENCY = int(os.environ.get("WORKBENCH_AGENT_CONCURRENCY", 
 # Background jobs one person, and one project, may have queued or running at once.
 WORKBENCH_MAX_JOBS_PER_USER = int(os.environ.get("WORKBENCH_MAX_JOBS_PER_USER", "5"))
 WORKBENCH_MAX_JOBS_PER_PROJECT = int(os.environ.get("WORKBENCH_MAX_JOBS_PER_PROJECT", "20"))
+# Requests and tokens per minute each model endpoint allows, shared by every worker
+# through Redis (empty: no limit of our own; the endpoint's 429s still pace the calls).
+WORKBENCH_MODEL_RPM = int(os.environ.get("WORKBENCH_MODEL_RPM") or 0) or None
+WORKBENCH_MODEL_TPM = int(os.environ.get("WORKBENCH_MODEL_TPM") or 0) or None
 # What a model costs when nobody has entered its price on the dashboard's prices page:
 # {model name or "*": (input, output)} in US$ per million tokens. The default model's list
 # price is here so the demo's cost is not shown as nothing; managers set the rest.

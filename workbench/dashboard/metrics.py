@@ -412,7 +412,8 @@ def acceptance_this_week_and_last(work, today):
 
 def agents(project, approved_words=None):
     """Calls, tokens, failures and estimated cost per model and role; the cost of the
-    agents per approved word (pass the project's approved words when they are known)."""
+    agents per approved word (pass the project's approved words when they are known).
+    A call whose worker died before it returned counts, with its estimated prompt."""
     if approved_words is None:
         approved_words = StatusTally.objects.filter(
             document__project=project, status=Segment.Status.APPROVED
@@ -425,7 +426,8 @@ def agents(project, approved_words=None):
             failures=Count("pk", filter=~Q(outcome=OK)),
             tokens_in=Coalesce(Sum("tokens_in"), 0),
             tokens_out=Coalesce(Sum("tokens_out"), 0),
-            mean_latency_ms=Avg("latency_ms"),
+            # A call that never returned (its worker died) has no latency to average.
+            mean_latency_ms=Avg("latency_ms", filter=~Q(outcome=ModelCall.DISPATCHED)),
         )
         .order_by("model", "role")
     )

@@ -6,8 +6,6 @@ matches its segments. A job retried after it ended partial or failed plans new b
 for the segments that got no text, and only those.
 """
 
-import math
-
 from agents.batching import plan_batches, segment_cost
 from workbench.documents.models import Segment
 from workbench.jobs.models import DraftBatch
@@ -16,6 +14,11 @@ from .context import CONTEXT_ALLOWANCE, TOKEN_BUDGET
 
 # A batch smaller than this spends more on its context than on its segments.
 MIN_BATCH_SEGMENTS = 8
+# Segments of a batch: what one and a half Translator calls hold. Review calls answer
+# briefly, so one Annotator call holds the whole batch (BatchInput.review_budget): two
+# Translator calls share its review calls, and a long document still has enough batches
+# to keep every call slot busy until the end (bench/agents_bench.py).
+BATCH_BUDGET = CONTEXT_ALLOWANCE + (TOKEN_BUDGET - CONTEXT_ALLOWANCE) * 3 // 2
 FAILED = "failed"
 
 
@@ -70,16 +73,16 @@ def check_selection(document, ids):
 
 
 def balanced_runs(segments, concurrency):
-    """Consecutive runs of segments, each within the token budget of one Translator call,
-    and as many as fills every worker thread equally (a multiple of `concurrency`) so the
-    last round of batches does not leave threads idle."""
+    """Consecutive runs of segments of about equal cost, each within the batch budget;
+    at least `concurrency` of them when the document is long enough, so that a short one
+    still keeps every call slot busy. Free threads take the next batch as they come
+    (run.py), so the count need not be a multiple of anything."""
     runs = plan_batches(
-        segments, TOKEN_BUDGET, overhead=CONTEXT_ALLOWANCE, source=lambda segment: segment.source
+        segments, BATCH_BUDGET, overhead=CONTEXT_ALLOWANCE, source=lambda segment: segment.source
     )
-    if concurrency <= 1 or not runs:
+    if not runs:
         return runs
-    wanted = math.ceil(len(runs) / concurrency) * concurrency
-    wanted = min(wanted, max(len(runs), len(segments) // MIN_BATCH_SEGMENTS))
+    wanted = max(len(runs), min(concurrency, len(segments) // MIN_BATCH_SEGMENTS))
     costs = [segment_cost(segment.source) for segment in segments]
     total = sum(costs)
     balanced = [[] for _ in range(wanted)]

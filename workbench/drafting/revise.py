@@ -15,7 +15,7 @@ from workbench.jobs.registry import JobFailed
 from workbench.memory.glossary import termbase_for
 from workbench.translation.models import Suggestion
 
-from .calls import CallLog, store_calls
+from .calls import JobCalls, count_calls
 from .context import (
     NEIGHBOURS,
     brief_of,
@@ -33,8 +33,7 @@ def revise_on_request(job, segment, instruction):
     if not settings.OPENAI_BASE_URL:
         raise JobFailed(NO_ENDPOINT)
     project, document = job.project, segment.document
-    log = CallLog()
-    llm = llm_client(log)
+    llm = llm_client(JobCalls(job))
     around = list(
         document.segments.filter(
             position__gte=segment.position - NEIGHBOURS, position__lte=segment.position + NEIGHBOURS
@@ -72,7 +71,7 @@ def revise_on_request(job, segment, instruction):
         ) from None
     finally:
         llm.close()
-        store_calls(job, log)
+        count_calls(job)
     if pseudonyms is not None:
         text = pseudonyms.restore(text)
     try:

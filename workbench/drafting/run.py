@@ -5,47 +5,60 @@ needs, honestly reported.
    matches (at or above the project's drafting threshold); those are not sent to the
    Translator.
 2. It plans batches of consecutive segments (see planning.py) and runs
-   `agents.graph.draft_batch` for C batches at once in a small thread pool (model calls
-   wait on the network, so threads overlap them; the database is written only by the
-   job's own thread), storing each batch as it comes back (persist.py).
-3. It ends `succeeded` only when every segment in scope got a text; `partial` when some
+   `agents.graph.draft_batch` on them in a thread pool that works as a queue: a free
+   thread takes the next prepared batch at once. Twice as many batches as the job's
+   concurrency C are under way, and C call slots (agents/limits.py) keep at most C
+   requests in flight, earlier stages first: a batch between two calls, or stuck on a
+   slow answer, never leaves the model idle, and the batches in flight finish together.
+   Results are stored by the job's own thread, batch by batch (persist.py).
+3. Every model call is a `ModelCall` row written by the pool thread before its request
+   leaves and completed when it returns (calls.py); an answer already stored for the
+   same request is reused, never paid for twice. The job's counters and the project's
+   token budget per job (checked before each batch) are sums of those rows. Requests go
+   out within the endpoint's requests- and tokens-per-minute budget, shared with every
+   other worker through Redis, and 429s are waited out rather than failing segments.
+4. It ends `succeeded` only when every segment in scope got a text; `partial` when some
    did not (retrying the job drafts those again, and only those); `failed` when none did.
-   Every model call is a `ModelCall` row; a project's token budget per job stops the job
-   before its next batch. A finished job deletes its LangGraph checkpoints.
+   A finished job deletes its LangGraph checkpoints.
 
-The threads are kept waiting on the model and little else: a document without a brief
-gets it from the model while the job's thread gathers the first batches, a batch is
-queued ahead for every thread, and each thread keeps one checkpoint connection for the
-whole job. `bench/agents_bench.py` measures how close this comes to the model's latency
-alone.
+A document without a brief gets it from the model while the job's thread fills segments
+from the TM and gathers the first batches; the threads share C checkpoint connections for
+the whole job. `bench/agents_bench.py` measures how close this comes to the model's
+latency alone.
 """
 
-import threading
+import functools
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import ExitStack, closing
 from dataclasses import replace
 
+import redis
 from django.conf import settings
 from django.db import connection
 from psycopg.conninfo import make_conninfo
 
 from agents.checkpoints import open_checkpointer
 from agents.graph import draft_batch
+from agents.limits import CallSlots, EndpointBudget
 from agents.llm import LLMClient
 from workbench.jobs.models import DraftBatch
 from workbench.jobs.registry import JobCancelled, JobFailed, JobPartial, JobTakenOver
 from workbench.memory.services import pretranslate_document
 
-from .calls import CallLog, store_calls
+from .calls import JobCalls, count_calls
 from .context import BriefOrder, DraftingContext
 from .persist import OUTCOMES, finish_empty, persist_batch
 from .planning import dispatch, latest_outcomes, plan, selected_segments
 
 DEFAULT_CONCURRENCY = 4
 MAX_CONCURRENCY = 32
-# How often the job's own thread stores the model calls made so far and checks in.
+# Batches under way for each call slot.
+BATCHES_PER_SLOT = 2
+# How often the job's own thread counts the model calls made so far and checks in.
 CHECK_IN_SECONDS = 0.5
+# How long one call waits out an endpoint's 429s before it fails: a storm of them slows
+# the job down rather than failing its segments.
+RATE_LIMIT_PATIENCE_SECONDS = 600
 
 NO_ENDPOINT = (
     "No model endpoint is configured, so the agents cannot draft. Set OPENAI_BASE_URL (and "
@@ -54,13 +67,34 @@ NO_ENDPOINT = (
 )
 
 
-def llm_client(log):
+def llm_client(journal, concurrency=None):
+    """The client for one job: its calls kept in `journal`, within the endpoint's shared
+    budget, and with `concurrency` call slots when the job runs calls in parallel."""
+    base_url = settings.OPENAI_BASE_URL
     return LLMClient(
-        settings.OPENAI_BASE_URL,
+        base_url,
         settings.OPENAI_API_KEY,
         read_timeout=settings.OPENAI_TIMEOUT_SECONDS,
-        sink=log,
+        rate_limit_patience=RATE_LIMIT_PATIENCE_SECONDS,
+        journal=journal,
+        budget=endpoint_budget(base_url),
+        slots=CallSlots(concurrency) if concurrency else None,
     )
+
+
+def endpoint_budget(base_url):
+    return EndpointBudget(
+        _redis(settings.REDIS_URL),
+        base_url,
+        requests_per_minute=settings.WORKBENCH_MODEL_RPM,
+        tokens_per_minute=settings.WORKBENCH_MODEL_TPM,
+    )
+
+
+@functools.cache
+def _redis(url):
+    # Quick to give up: without Redis the budget lets requests go rather than hold them.
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
 
 
 def checkpoint_conninfo():
@@ -83,38 +117,34 @@ def concurrency_for(job):
     return max(1, min(int(wanted), MAX_CONCURRENCY))
 
 
-class Checkpointers:
-    """One checkpointer per pool thread, opened with its first batch and kept for the
-    job, rather than a new connection for every batch."""
+class _ClosingPool:
+    """The job's thread pool as BriefOrder and the batches use it. A task's model calls
+    are written through its thread's own database connection, closed when it ends."""
 
-    def __init__(self, conninfo):
-        self.conninfo = conninfo
-        self._opened = ExitStack()
-        self._lock = threading.Lock()
-        self._local = threading.local()
+    def __init__(self, executor):
+        self.executor = executor
 
-    def for_this_thread(self):
-        saver = getattr(self._local, "saver", None)
-        if saver is None:
-            with self._lock:
-                saver = self._opened.enter_context(open_checkpointer(self.conninfo))
-            self._local.saver = saver
-        return saver
-
-    def close(self):
-        self._opened.close()
+    def submit(self, task, *args):
+        return self.executor.submit(_closing_connection, task, *args)
 
 
-def _run_batch(batch_input, brief, thread_id, checkpointers, llm, max_rounds, log, budget):
-    """In a pool thread: the pipeline only, no Django. None when the token budget was
-    spent before the batch started."""
+def _closing_connection(task, *args):
+    try:
+        return task(*args)
+    finally:
+        connection.close()
+
+
+def _run_batch(batch_input, brief, thread_id, checkpointer, llm, max_rounds, calls, budget):
+    """In a pool thread: the pipeline, whose only database writes are its call records.
+    None when the token budget was spent before the batch started."""
     batch_input = replace(batch_input, brief=brief.result())
-    if budget and log.spent >= budget:
+    if budget and calls.spent >= budget:
         return None
     return draft_batch(
         batch_input,
         llm,
-        checkpointer=checkpointers.for_this_thread(),
+        checkpointer=checkpointer,
         thread_id=thread_id,
         max_rounds=max_rounds,
     )
@@ -126,20 +156,22 @@ def draft_document(job):
         raise JobFailed("This drafting job names no document; start it from a document.")
     if not settings.OPENAI_BASE_URL:
         raise JobFailed(NO_ENDPOINT)
-    if not job.draft_batches.exists() and job.params.get("tm_first", True):
-        _tm_first(job)
-    log = CallLog(spent=_spent(job))
-    llm = llm_client(log)
+    calls = JobCalls(job)
+    llm = llm_client(calls, concurrency_for(job))
     try:
-        batches = _draft(job, llm, log)
+        batches = _draft(job, llm, calls)
     finally:
         llm.close()
     _report(job, batches)
 
 
-def _tm_first(job):
+def _tm_first(job, context):
     """Fill the selected new segments from TM matches at or above the project's drafting
-    threshold (100 by default; 101 is in context), before any model call."""
+    threshold (100 by default; 101 is in context), before any model call. Without any
+    translation unit there is nothing to find, and the batches need not wait for a lookup
+    of every segment to say so."""
+    if not context.has_memory:
+        return
     document = job.document
     scope = selected_segments(document, {**job.params, "status": "new"})
     filled = pretranslate_document(
@@ -170,21 +202,27 @@ def _report(job, batches):
     )
 
 
-def _draft(job, llm, log):
+def _draft(job, llm, calls):
     """Run the job's pending batches; returns all its batches."""
     concurrency = concurrency_for(job)
+    threads = BATCHES_PER_SLOT * concurrency
     conninfo = checkpoint_conninfo()
-    checkpointers = Checkpointers(conninfo)
     with (
         open_checkpointer(conninfo) as saver,
-        closing(checkpointers),
-        ThreadPoolExecutor(concurrency, thread_name_prefix=f"job-{job.pk}") as pool,
+        # The threads share as many checkpoint connections as requests may be in flight.
+        open_checkpointer(conninfo, connections=concurrency) as checkpointer,
+        ThreadPoolExecutor(threads, thread_name_prefix=f"job-{job.pk}") as executor,
     ):
-        # The brief first: the model writes it while this thread plans and gathers.
+        pool = _ClosingPool(executor)
+        # The brief first: the model writes it while this thread fills segments from the
+        # TM, plans and gathers the first batches.
         brief = BriefOrder(job.document, llm, pool)
-        run = _DraftRun(job, plan(job, concurrency), concurrency, log)
+        context = DraftingContext(job.document)
+        if not job.draft_batches.exists() and job.params.get("tm_first", True):
+            _tm_first(job, context)
+        run = _DraftRun(job, plan(job, concurrency), threads, calls)
         job.report_progress(run.done, run.total)
-        run.context = DraftingContext(job.document)
+        run.context = context
 
         def submit(batch_input, thread_id):
             project = job.project
@@ -193,10 +231,10 @@ def _draft(job, llm, log):
                 batch_input,
                 brief,
                 thread_id,
-                checkpointers,
+                checkpointer,
                 llm,
                 project.agent_max_rounds,
-                log,
+                calls,
                 project.job_token_budget,
             )
 
@@ -208,7 +246,6 @@ def _draft(job, llm, log):
                 finished, _ = wait(
                     run.running, timeout=CHECK_IN_SECONDS, return_when=FIRST_COMPLETED
                 )
-                store_calls(job, log)
                 results = [(run.running.pop(future), future.result()) for future in finished]
                 # Free threads get their next batch before the results are stored, so the
                 # model is never idle while this thread writes.
@@ -220,6 +257,7 @@ def _draft(job, llm, log):
                     persist_batch(job, batch, result, run.context.models)
                     saver.delete_thread(batch.thread_id)
                     run.done += planned
+                count_calls(job)
                 run.check_in()
                 run.fill()
         except JobTakenOver:
@@ -228,10 +266,11 @@ def _draft(job, llm, log):
             _forget_checkpoints(saver, run.batches)  # the job fails here
             raise
         finally:
-            pool.shutdown(cancel_futures=True)
-        store_calls(job, log)
+            executor.shutdown(cancel_futures=True)
+        count_calls(job)
         # The job ends now, finished, cancelled or out of budget: no batch resumes from a
-        # checkpoint (a retry starts its batches again, from the model calls stored).
+        # checkpoint (a retry starts its batches again; the calls already answered are
+        # answered from their records, never sent twice).
         _forget_checkpoints(saver, run.batches)
         if run.stopped is not None:
             raise run.stopped
@@ -247,11 +286,11 @@ class _DraftRun:
     """One run of a drafting job: the batches waiting, those with the agents, how far
     the job has got, and why it must stop early (spent budget, a cancel)."""
 
-    def __init__(self, job, batches, concurrency, log):
+    def __init__(self, job, batches, threads, calls):
         self.job = job
         self.batches = batches
-        self.log = log
-        self.concurrency = concurrency
+        self.calls = calls
+        self.threads = threads
         self.waiting = deque(b for b in batches if b.status == DraftBatch.Status.PENDING)
         self.total = sum(len(batch.segment_ids) for batch in batches)
         self.done = self.total - sum(len(batch.segment_ids) for batch in self.waiting)
@@ -263,10 +302,10 @@ class _DraftRun:
     def fill(self):
         """Dispatch batches while threads are free, unless the job must stop."""
         budget = self.job.project.job_token_budget
-        # A batch queued ahead for each thread: a thread that finishes starts its next
+        # Batches prepared ahead of the threads: a thread that finishes starts its next
         # batch at once, without waiting for this thread to store the last one.
-        while self.waiting and len(self.running) < 2 * self.concurrency:
-            if budget and self.log.spent >= budget:
+        while self.waiting and len(self.running) < self.threads + self.threads // 2:
+            if budget and self.calls.spent >= budget:
                 self.stop_for_budget()
             if self.stopped is not None:
                 self.unqueue()
@@ -304,7 +343,3 @@ class _DraftRun:
         except JobCancelled as cancelled:
             self.stopped = self.stopped or cancelled
             self.unqueue()
-
-
-def _spent(job):
-    return job.result.get("tokens_in", 0) + job.result.get("tokens_out", 0)

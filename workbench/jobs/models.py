@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from workbench.documents.models import Document
@@ -280,7 +281,16 @@ class Job(models.Model):
 
 class ModelCall(models.Model):
     """One call to a model endpoint made for a job: what it cost, how long it took and how
-    it ended. Token budgets and the dashboard's cost figures are sums over these rows."""
+    it ended. Token budgets and the dashboard's cost figures are sums over these rows.
+
+    The row is written before the call's request leaves ("dispatched", with the prompt's
+    estimated tokens) and completed when the call returns, so a call whose worker died is
+    still counted. `key` is the request's idempotency key; a completed row keeps the
+    answer, and a job never sends a request it already has the answer to.
+    """
+
+    DISPATCHED = "dispatched"
+    ANSWERED = ("ok", "repaired")
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="model_calls")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="model_calls")
@@ -297,12 +307,27 @@ class ModelCall(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(max_length=64, blank=True)
+    response_format = models.CharField(max_length=20, blank=True)
+    answer = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["job", "created_at", "pk"]
+        indexes = [models.Index(fields=["job", "key"], name="model_call_job_key")]
 
     def __str__(self):
         return f"{self.role} · {self.model} · {self.outcome} (job {self.job_id})"
+
+    @classmethod
+    def totals(cls, job):
+        """The job's calls and tokens so far, those still in flight (or lost with their
+        worker) included with their estimates."""
+        return cls.objects.filter(job=job).aggregate(
+            calls=models.Count("pk"),
+            tokens_in=Coalesce(models.Sum("tokens_in"), 0),
+            tokens_out=Coalesce(models.Sum("tokens_out"), 0),
+        )
 
 
 class DraftBatch(models.Model):
