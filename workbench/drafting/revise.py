@@ -2,8 +2,6 @@
 segment ("use 上訴人 for appellant"), stored as an on_request Suggestion. The segment's
 target is never written."""
 
-from django.conf import settings
-
 from agents.context import RevisionContext, SegmentInput
 from agents.graph import revise_segment
 from agents.llm import LLMError
@@ -11,21 +9,22 @@ from workbench.documents.lifecycle import EditRefused, clean_target
 from workbench.feedback.learning import lessons_for
 from workbench.jobs.registry import JobFailed
 from workbench.memory.glossary import termbase_for
+from workbench.projects.endpoints import endpoint_problem
 from workbench.translation.models import Suggestion
 
 from .calls import CallLog, store_calls
 from .context import NEIGHBOURS, brief_of, glossary_for, language_pair, neighbour
-from .run import NO_ENDPOINT, llm_client
+from .run import llm_client
 
 
 def revise_on_request(job, segment, instruction):
     """The "revise_segment" job: the agents' answer to a person's instruction, stored as
     an on_request Suggestion. The segment's target is never written."""
-    if not settings.OPENAI_BASE_URL:
-        raise JobFailed(NO_ENDPOINT)
     project, document = job.project, segment.document
+    if problem := endpoint_problem(project):
+        raise JobFailed(problem)
     log = CallLog()
-    llm = llm_client(log)
+    llm = llm_client(log, project)
     around = list(
         document.segments.filter(
             position__gte=segment.position - NEIGHBOURS, position__lte=segment.position + NEIGHBOURS

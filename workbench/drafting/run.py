@@ -32,10 +32,10 @@ from psycopg.conninfo import make_conninfo
 
 from agents.checkpoints import open_checkpointer
 from agents.graph import draft_batch
-from agents.llm import LLMClient
 from workbench.jobs.models import DraftBatch
 from workbench.jobs.registry import JobCancelled, JobFailed, JobPartial, JobTakenOver
 from workbench.memory.services import pretranslate_document
+from workbench.projects.endpoints import agents_client, endpoint_problem
 
 from .calls import CallLog, store_calls
 from .context import BriefOrder, DraftingContext
@@ -47,20 +47,10 @@ MAX_CONCURRENCY = 32
 # How often the job's own thread stores the model calls made so far and checks in.
 CHECK_IN_SECONDS = 0.5
 
-NO_ENDPOINT = (
-    "No model endpoint is configured, so the agents cannot draft. Set OPENAI_BASE_URL (and "
-    "OPENAI_API_KEY if the endpoint needs a key) for the web server and the workers, then "
-    "try again."
-)
 
-
-def llm_client(log):
-    return LLMClient(
-        settings.OPENAI_BASE_URL,
-        settings.OPENAI_API_KEY,
-        read_timeout=settings.OPENAI_TIMEOUT_SECONDS,
-        sink=log,
-    )
+def llm_client(log, project):
+    """The client of the project's agents: each role's calls go to its chosen endpoint."""
+    return agents_client(project, sink=log, read_timeout=settings.OPENAI_TIMEOUT_SECONDS)
 
 
 def checkpoint_conninfo():
@@ -124,12 +114,12 @@ def draft_document(job):
     """The "draft_document" job: draft what is left of the plan. Safe to run again."""
     if job.document is None:
         raise JobFailed("This drafting job names no document; start it from a document.")
-    if not settings.OPENAI_BASE_URL:
-        raise JobFailed(NO_ENDPOINT)
+    if problem := endpoint_problem(job.project):
+        raise JobFailed(problem)
     if not job.draft_batches.exists() and job.params.get("tm_first", True):
         _tm_first(job)
     log = CallLog(spent=_spent(job))
-    llm = llm_client(log)
+    llm = llm_client(log, job.project)
     try:
         batches = _draft(job, llm, log)
     finally:

@@ -1,22 +1,20 @@
 """Starting the agents on a document, and what the pages show of their work."""
 
-from django.conf import settings
-
 from workbench.jobs.models import DraftBatch, Job
 from workbench.jobs.services import enqueue, retry_job
 from workbench.projects.capabilities import can
+from workbench.projects.endpoints import endpoint_problem
 
 from .planning import DraftingRefused, latest_outcomes, selected_segments
-from .run import NO_ENDPOINT
 
 DRAFT_KIND = "draft_document"
 REVISE_KIND = "revise_segment"
 IN_FLIGHT = (Job.Status.QUEUED, Job.Status.RUNNING)
 
 
-def check_endpoint():
-    if not settings.OPENAI_BASE_URL:
-        raise DraftingRefused(NO_ENDPOINT)
+def check_endpoint(project):
+    if problem := endpoint_problem(project):
+        raise DraftingRefused(problem)
 
 
 def can_start_drafting(document, user, role):
@@ -29,7 +27,7 @@ def can_start_drafting(document, user, role):
 
 def start_drafting(document, user, params=None):
     """Queue a drafting job for the document, or raise DraftingRefused."""
-    check_endpoint()
+    check_endpoint(document.project)
     params = {key: value for key, value in (params or {}).items() if value}
     running = document.jobs.filter(kind=DRAFT_KIND, status__in=IN_FLIGHT).first()
     if running:
@@ -53,7 +51,7 @@ def retry_failed_segments(job, user):
     that got no text, and only those."""
     if job.kind != DRAFT_KIND:
         raise DraftingRefused("Only drafting jobs retry their failed segments.")
-    check_endpoint()
+    check_endpoint(job.project)
     retry_job(job, user)
     return job
 

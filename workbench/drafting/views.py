@@ -14,6 +14,7 @@ from agents.schemas import DocumentBrief
 from workbench.documents.access import get_document_for_user
 from workbench.jobs.models import JobStateError
 from workbench.projects.capabilities import can
+from workbench.projects.endpoints import agent_setup
 from workbench.translation.models import Suggestion
 
 from .context import brief_of
@@ -70,6 +71,7 @@ def drafting(request, slug, document_id):
         "brief": brief_of(document),
         "counts": document.status_counts(),
     }
+    context["models"], context["model_problem"] = agent_setup(document.project)
     return render(request, "drafting/drafting.html", context)
 
 
