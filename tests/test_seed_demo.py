@@ -144,3 +144,21 @@ def test_it_prints_the_address_and_the_logins():
     assert "http://127.0.0.1:8000/projects/hk-judgments/" in out
     for username in ["manager", "translator", "reviewer"]:
         assert f"{username:<10}  workbench-demo" in out
+
+
+def test_it_writes_no_work_when_the_recordings_no_longer_fit(monkeypatch, tmp_path):
+    """A change to the importer that cuts a demo document differently is told, not hidden:
+    the demo starts empty and says why."""
+    stale = tmp_path / "stale.txt"
+    stale.write_text("source: Between:\nteam: 在下列雙方之間：\n", encoding="utf-8")
+    monkeypatch.setattr("workbench.demo.story.recordings_path", lambda name, language: stale)
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("seed_demo", stdout=out, stderr=err)
+
+    assert (
+        "The demo has no work in it: The recordings of hk_judgment_facc_2024.docx" in err.getvalue()
+    )
+    assert "the importer cuts it differently now" in err.getvalue()
+    assert not Revision.objects.exists()
+    assert "Demo ready." in out.getvalue()

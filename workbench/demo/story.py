@@ -35,12 +35,19 @@ from workbench.translation.services import (
 
 from . import DEMO_DIR
 from .agent_runs import replay_drafting
-from .recordings import read_recordings, recordings_path
+from .recordings import normalise, read_recordings, recordings_path
 from .replay_model import MODEL, ReplayModel
 from .timeline import Timeline
 
 DAYS = 14
 GLOSSARY = "hk_legal_glossary.csv"
+# How far the team has got with each document: the agents' first job drafts segments
+# 1..draft, the translator confirms 1..confirm and the reviewer signs off 1..approve.
+PROGRESS = {
+    "hk_judgment_facc_2024.docx": (236, 205, 165),
+    "hkca_judgment_2023_extract.txt": (17, 17, 17),
+    "zh_judgment_excerpt.txt": (41, 32, 20),
+}
 # The demo model is priced like the model it stands in for, so its cost has a shape.
 DEMO_PRICE = (0.40, 1.60)
 LESSONS = [
@@ -56,15 +63,19 @@ LESSONS = [
 ]
 
 
+class RecordingsOutOfStep(Exception):
+    """The recordings no longer fit a demo document (its segmentation changed)."""
+
+
 @dataclass
 class Work:
     """One demo document, its recordings and how far the team gets with it."""
 
     document: object
     recordings: list
-    draft_until: int  # the agents' first job drafts segments 1..draft_until
-    confirm_until: int  # the translator confirms 1..confirm_until
-    approve_until: int  # the reviewer signs off 1..approve_until
+    draft_until: int
+    confirm_until: int
+    approve_until: int
     segments: dict = field(default_factory=dict)  # position -> Segment
 
     def recording(self, position):
@@ -72,8 +83,9 @@ class Work:
 
 
 class DemoStory:
-    def __init__(self, hk_project, zh_project, documents, people, today=None):
-        """`documents`: {file name: Document} of the demo; `people`: {username: User}."""
+    def __init__(self, hk_project, documents, people, today=None):
+        """`documents`: {file name: Document} of the demo; `people`: {username: User}.
+        The lessons and the glossary belong to `hk_project`, the EN → ZH project."""
         self.people = people
         self.hk = hk_project
         self.timeline = Timeline()
@@ -81,9 +93,9 @@ class DemoStory:
         first = self.today - datetime.timedelta(days=DAYS)
         every_day = (first + datetime.timedelta(days=offset) for offset in range(DAYS))
         self.days = [day for day in every_day if day.weekday() < 5]
-        self.judgment = self._work(documents["hk_judgment_facc_2024.docx"], 236, 205, 165)
-        self.appeal_below = self._work(documents["hkca_judgment_2023_extract.txt"], 17, 17, 17)
-        self.verdict = self._work(documents["zh_judgment_excerpt.txt"], 41, 32, 20)
+        self.judgment = self._work(documents["hk_judgment_facc_2024.docx"])
+        self.appeal_below = self._work(documents["hkca_judgment_2023_extract.txt"])
+        self.verdict = self._work(documents["zh_judgment_excerpt.txt"])
         self.replay = None
         self._confirmed_on = {}  # (document id, position) -> index of the working day
         self._reviewed = {work.document.pk: set() for work in self._works()}
@@ -93,17 +105,19 @@ class DemoStory:
     def _works(self):
         return (self.judgment, self.appeal_below, self.verdict)
 
-    def _work(self, document, draft_until, confirm_until, approve_until):
+    def _work(self, document):
         language = document.project.target_language
         recordings = read_recordings(recordings_path(document.original_filename, language))
         segments = {s.position: s for s in document.segments.all()}
-        if len(recordings) != len(segments):
-            raise ValueError(
-                f"The recordings of {document.original_filename} have {len(recordings)} "
-                f"segments, the document {len(segments)}: the importer cuts it differently "
-                "now. Correct recordings/ to match."
+        if [normalise(r.source) for r in recordings] != [
+            normalise(segments[position].source) for position in sorted(segments)
+        ]:
+            raise RecordingsOutOfStep(
+                f"The recordings of {document.original_filename} no longer match its "
+                f"{len(segments)} segments: the importer cuts it differently now. Correct "
+                "recordings/ to match."
             )
-        return Work(document, recordings, draft_until, confirm_until, approve_until, segments)
+        return Work(document, recordings, *PROGRESS[document.original_filename], segments)
 
     # The story ------------------------------------------------------------------------
 
@@ -209,8 +223,10 @@ class DemoStory:
         """The translator confirms these segments one after another, from `start`."""
         translator, day = self.people["translator"], self.days[index]
         clock = self._moment(day, *start)
+        self._refresh(work, positions)
+        issues = self._open_issues(work, positions)
         for position in positions:
-            segment = self._fresh(work, position)
+            segment = work.segments[position]
             recording = work.recording(position)
             self._confirmed_on[(work.document.pk, position)] = index
             if segment.status in (Segment.Status.TRANSLATED, Segment.Status.APPROVED):
@@ -221,8 +237,8 @@ class DemoStory:
             if clock.hour == 13 and clock.minute < 50:
                 clock = clock.replace(hour=14, minute=0)  # lunch
             self.timeline.now(clock)
-            self._decide_issues(segment, recording, text)
-            do_save_target(
+            self._decide_issues(issues.get(segment.pk, []), recording, text)
+            written = do_save_target(
                 segment,
                 user=translator,
                 role="translator",
@@ -231,13 +247,25 @@ class DemoStory:
                 action=CONFIRM,
                 seconds_spent=seconds,
             )
+            work.segments[position] = written.segment
+            # Auto-propagation gave identical segments the text: take them as they are now.
+            twins = set(written.propagated)
+            self._refresh(work, [p for p, s in work.segments.items() if s.pk in twins])
             self._open_threads(work, position, recording, day)
 
-    def _decide_issues(self, segment, recording, text):
+    def _open_issues(self, work, positions):
+        """{segment id: [open Annotation]} of these segments, in one query."""
+        issues = {}
+        ids = [work.segments[position].pk for position in positions]
+        for issue in Annotation.objects.filter(segment_id__in=ids, status=Annotation.Status.OPEN):
+            issues.setdefault(issue.segment_id, []).append(issue)
+        return issues
+
+    def _decide_issues(self, issues, recording, text):
         """The translator accepts the Annotator's issues the text fixes and dismisses,
         with the recorded reason, those it keeps."""
         translator = self.people["translator"]
-        for issue in segment.annotations.filter(status=Annotation.Status.OPEN):
+        for issue in issues:
             if issue.span and issue.span not in text:
                 do_accept_annotation(issue, user=translator, role="translator", text=text)
             elif recording.dismissed:
@@ -284,12 +312,13 @@ class DemoStory:
         """Send back what the recordings say was sent back, approve the rest in bulk."""
         reviewer, done = self.people["reviewer"], self._reviewed[work.document.pk]
         seen, clock = {}, self._moment(day, 10, 40)
+        self._refresh(work, positions)
         for position in positions:
             recording = work.recording(position)
             if recording.waiting and not last:
                 continue  # the reviewer comes back to it on the last day
             done.add(position)
-            segment = self._fresh(work, position)
+            segment = work.segments[position]
             said = recording.sent_back or recording.waiting
             if said and segment.target == recording.confirmed:
                 clock += datetime.timedelta(minutes=4)
@@ -376,11 +405,16 @@ class DemoStory:
     # Helpers --------------------------------------------------------------------------
 
     def _fresh(self, work, position):
-        segment = Segment.objects.select_related("document__project").get(
-            pk=work.segments[position].pk
-        )
-        work.segments[position] = segment
-        return segment
+        self._refresh(work, [position])
+        return work.segments[position]
+
+    def _refresh(self, work, positions):
+        """Read these segments again, as they stand now, in one query."""
+        ids = {work.segments[position].pk: position for position in positions}
+        if not ids:
+            return
+        for segment in Segment.objects.select_related("document__project").filter(pk__in=ids):
+            work.segments[ids[segment.pk]] = segment
 
     def _seconds(self, segment, text):
         """What the translator plausibly spent: reading, plus editing where the text

@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from workbench.demo import DEMO_DIR
 from workbench.demo.agent_runs import AgentRunFailed
-from workbench.demo.story import DemoStory
+from workbench.demo.recordings import RecordingError
+from workbench.demo.story import DemoStory, RecordingsOutOfStep
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.models import Revision, Segment
 from workbench.documents.services import import_document
@@ -175,11 +176,10 @@ class Command(BaseCommand):
         touched = Revision.objects.filter(segment__document__in=documents.values()).exists()
         if touched or any(document.jobs.exists() for document in documents.values()):
             return
-        hk, zh = projects
         try:
             with transaction.atomic():
-                DemoStory(hk, zh, documents, users).tell()
-        except AgentRunFailed as failed:
+                DemoStory(projects[0], documents, users).tell()
+        except (AgentRunFailed, RecordingsOutOfStep, RecordingError) as failed:
             self.stderr.write(self.style.WARNING(f"The demo has no work in it: {failed}"))
             return
         segments = Segment.objects.filter(document__in=documents.values())
