@@ -38,12 +38,15 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("demo-media")
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=hashers):
-        out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        Project.objects.filter(slug__in=DEMO_SLUGS).delete()
-        User.objects.filter(username__in=DEMO_USERS).delete()
-        ModelPrice.objects.filter(model="demo-replay").delete()
+        try:
+            out = io.StringIO()
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            # Committed, so removed by hand: the next modules start from an empty database.
+            Project.objects.filter(slug__in=DEMO_SLUGS).delete()
+            User.objects.filter(username__in=DEMO_USERS).delete()
+            ModelPrice.objects.filter(model="demo-replay").delete()
 
 
 @pytest.fixture

@@ -162,3 +162,16 @@ def test_it_writes_no_work_when_the_recordings_no_longer_fit(monkeypatch, tmp_pa
     assert "the importer cuts it differently now" in err.getvalue()
     assert not Revision.objects.exists()
     assert "Demo ready." in out.getvalue()
+
+
+def test_starting_afresh_removes_the_old_documents_files(
+    media_root, django_capture_on_commit_callbacks
+):
+    seed()
+    first = {path.name for path in media_root.rglob("*") if path.is_file()}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    now = {path.name for path in media_root.rglob("*") if path.is_file()}
+    assert len(first) == len(now) == 3 and first.isdisjoint(now)

@@ -11,6 +11,7 @@ documents imported again, and no work on them.
 import os
 
 from django.contrib.auth.models import Permission, User
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
@@ -20,9 +21,9 @@ from workbench.demo.agent_runs import AgentRunFailed
 from workbench.demo.recordings import RecordingError
 from workbench.demo.story import DemoStory, RecordingsOutOfStep
 from workbench.documents.importers.base import ImportRejected
-from workbench.documents.models import Revision, Segment
+from workbench.documents.models import Document, Revision, Segment
 from workbench.documents.services import import_document
-from workbench.feedback.models import Correction
+from workbench.feedback.models import Correction, Export
 from workbench.jobs.models import ModelCall
 from workbench.projects.models import Membership, Project
 
@@ -126,7 +127,15 @@ class Command(BaseCommand):
     def remove_demo_projects(self):
         removed = Project.objects.filter(slug__in=[spec["slug"] for spec in DEMO_PROJECTS])
         names = list(removed.values_list("name", flat=True))
+        files = [
+            *Document.objects.filter(project__in=removed).values_list("original_file", flat=True),
+            *Export.objects.filter(project__in=removed)
+            .exclude(file="")
+            .values_list("file", flat=True),
+        ]
         removed.delete()
+        # The stored files go once the rows are gone for good.
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files if name])
         for name in names:
             self.stdout.write(f"Removed project {name} and everything in it, to start afresh.")
 
