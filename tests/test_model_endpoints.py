@@ -11,6 +11,10 @@ from django.core.checks import run_checks
 from agents.endpoints import PRESETS, EndpointError, RoleClients, parse_endpoints
 from agents.schemas import AnnotatorOutput, TranslatorOutput
 from tests.loopback_llm import LoopbackLLM, schema_of
+from workbench.documents.services import import_document
+from workbench.drafting.planning import DraftingRefused
+from workbench.drafting.services import start_drafting
+from workbench.jobs.models import Job
 from workbench.projects.endpoints import (
     NO_ENDPOINT,
     endpoint_for,
@@ -193,3 +197,23 @@ def test_each_role_s_calls_go_to_its_own_endpoint():
     assert [schema_of(body) for body in first.requests] == ["TranslatorOutput"]
     # A revision on request is the Proofreader's work, on the Proofreader's endpoint.
     assert [schema_of(body) for body in second.requests] == ["AnnotatorOutput", "TranslatorOutput"]
+
+
+def test_drafting_refuses_with_the_reason_when_a_role_s_endpoint_cannot_be_used(
+    settings, monkeypatch, no_default, project, manager
+):
+    monkeypatch.delenv("AZURE_OPENAI_API_KEY", raising=False)
+    define(
+        settings,
+        gpu={"preset": "vllm"},
+        azure={"preset": "azure", "base_url": "https://example.openai.azure.com/openai/v1/"},
+    )
+    project.agent_endpoints = {"annotator": "azure"}
+    project.save()
+    document = import_document(
+        project, data=b"The appeal is dismissed.", filename="short.txt", user=manager
+    )
+
+    with pytest.raises(DraftingRefused, match=r"\$AZURE_OPENAI_API_KEY is empty"):
+        start_drafting(document, manager)
+    assert not Job.objects.exists()
