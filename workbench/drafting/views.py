@@ -71,8 +71,18 @@ def drafting(request, slug, document_id):
         "brief": brief_of(document),
         "counts": document.status_counts(),
     }
-    context["models"], context["model_problem"] = agent_setup(document.project)
+    setup, context["model_problem"] = agent_setup(document.project)
+    context["models"] = _by_model(setup)
     return render(request, "drafting/drafting.html", context)
+
+
+def _by_model(setup):
+    """[(role labels, model, endpoint)]: the roles that call the same model together."""
+    groups = {}
+    for _, label, endpoint, model in setup:
+        key = (endpoint.name if endpoint else "", model)
+        groups.setdefault(key, ([], model, endpoint))[0].append(label)
+    return list(groups.values())
 
 
 @login_required
