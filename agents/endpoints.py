@@ -229,7 +229,7 @@ def check_base_url(base_url, what, preset=None):
         )
 
 
-def default_endpoint(base_url, api_key="", label="", models=()) -> Endpoint:
+def default_endpoint(base_url, api_key="", label="") -> Endpoint:
     """The endpoint of OPENAI_BASE_URL and OPENAI_API_KEY."""
     check_base_url(base_url, "OPENAI_BASE_URL")
     host = urlsplit(base_url).hostname or ""
@@ -240,7 +240,6 @@ def default_endpoint(base_url, api_key="", label="", models=()) -> Endpoint:
         preset=preset,
         label=label,
         api_key_env="OPENAI_API_KEY",
-        models=tuple(models),
         api_key=api_key,
     )
 

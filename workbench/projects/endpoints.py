@@ -34,7 +34,8 @@ ROLE_LABELS = {
     "brief": "Brief",
 }
 
-__all__ = ["ROLES", "EndpointError", "NO_ENDPOINT"]
+# What the apps above use of the agents' endpoints, through here.
+__all__ = ["NO_ENDPOINT", "ROLES", "EndpointError"]
 
 
 def installed_endpoints():
