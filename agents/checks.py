@@ -630,14 +630,20 @@ _EN_NEGATION = regex.compile(
     r"|\bnowhere\b|\bcannot\b|\bwithout\b|\bunless\b|\bno\b(?!\.?\s*\d)",
     regex.IGNORECASE,
 )
-_EN_NOT_NEGATION = regex.compile(r"\bwhether\s+or\s+not\b|\bnot\s+only\b", regex.IGNORECASE)
+# Not a negation to render: "whether or not", "not only", "without more" (by itself), and a
+# double negation that affirms ("no one could have failed to find" → 必然會裁定).
+_EN_NOT_NEGATION = regex.compile(
+    r"\bwhether\s+or\s+not\b|\bnot\s+only\b|\bwithout\s+more\b"
+    r"|\b(?:no|not|never|none|nobody|no\s+one)\b[^.;:!?]{0,80}?\bfail(?:ed|s|ing)?\s+to\b",
+    regex.IGNORECASE,
+)
 # Clear negation in Chinese, without the words where a negative character is part of a
 # word that English renders positively: 不服 (appeal against), 不論, 是否, 否則, 未滿
 # (under), 非常 (very), 無論...
 _ZH_NEGATION = regex.compile(r"沒有|没有|[不未沒没無无非毋勿莫否]")
 _ZH_NOT_NEGATION = regex.compile(
     r"不服|不論|不管|不過|不斷|不久|不少|不得不|不僅|不但|不只|不單|不禁|不妨|不外乎|不時"
-    r"|未來|未滿|未成年|無論|非常|是否|與否|否則|否認|否決|莫名|除非|沒收"
+    r"|未來|未滿|未成年|無論|非常|是否|與否|否則|否認|否決|莫名|除非|沒收|不見了"
 )
 # What may carry a negation in English besides `not`: negative affixes and words, and
 # the bounds that render 不少於 / 不超過 (at least, at most).
@@ -648,6 +654,7 @@ _EN_NEGATIVE = regex.compile(
     r"|\brather\s+than\b|\bother\s+than\b|\bprohibit\w*|\bforbid\w*|\bbarred\b|\bprevent\w*"
     r"|\bexclud\w*|\bomit\w*|\bignor\w*|\bat\s+(?:least|most)\b|\bup\s+to\b|\bminimum\b"
     r"|\bmaximum\b|\bwithin\b|\bonly\b|\bvoid\b|\badverse\w*|\bclea[nr]\s+record\b"
+    r"|\bmissing\b|\bbeyond\s+(?:all\s+)?(?:reasonable\s+)?doubt\b"
     r"|\bun(?!der|til|it|ion|ique|ivers|anim|iform)\w{3,}|\bnon-?\w+|\bdis(?:honest|agree|allow"
     r"|qualif|regard|credit|approv|obey|entitl|miss)\w*|\b(?:in|im|il|ir)(?:admissib|sufficien"
     r"|correct|consisten|appropriat|valid|capab|competen|accura|adequa|effective|nocen|legal"

@@ -313,7 +313,7 @@ class LLMClient:
         failures = timeouts = 0
         while True:
             mode = self.response_mode
-            framed = self._framed(messages, schema, mode)
+            framed = framed_messages(messages, schema, mode)
             prompt_tokens = _prompt_tokens(framed, schema, mode)
             timeout = min(self.read_timeout * TIMEOUT_GROWTH_LIMIT, self.read_timeout * 2**timeouts)
             try:
@@ -380,7 +380,7 @@ class LLMClient:
                 self.journal.dispatch(record, prompt_tokens)
             options = {}
             if mode != PLAIN_MODE:
-                options["response_format"] = self._response_format(schema, mode)
+                options["response_format"] = response_format(schema, mode)
             return self._openai.chat.completions.create(
                 model=record.model,
                 messages=framed,
@@ -485,36 +485,42 @@ class LLMClient:
             return f"The model account has no quota left (HTTP 429). ({detail})"
         return f"The model server rejected the request (HTTP {status}): {detail}"
 
-    def _response_format(self, schema: type[BaseModel], mode: str) -> dict:
-        if mode == JSON_MODE:
-            return {"type": JSON_MODE}
-        return {
-            "type": SCHEMA_MODE,
-            "json_schema": {
-                "name": schema.__name__,
-                "schema": strict_json_schema(schema),
-                "strict": True,
-            },
-        }
-
-    def _framed(self, messages: list[dict], schema: type[BaseModel], mode: str) -> list[dict]:
-        """Without a schema in response_format, the schema travels in the system prompt."""
-        if mode == SCHEMA_MODE:
-            return messages
-        described = (
-            f'Answer with one JSON object that follows the JSON schema named "{schema.__name__}":\n'
-            + json.dumps(strict_json_schema(schema), ensure_ascii=False)
-        )
-        if messages and messages[0]["role"] == "system":
-            first = {**messages[0], "content": f"{messages[0]['content']}\n\n{described}"}
-            return [first, *messages[1:]]
-        return [{"role": "system", "content": described}, *messages]
-
     def _report(self, record: CallRecord) -> None:
         if isinstance(self.sink, list):
             self.sink.append(record)
         elif self.sink is not None:
             self.sink(record)
+
+
+def response_format(schema: type[BaseModel], mode: str) -> dict | None:
+    """What a request in `mode` asks of the server: a strict schema, JSON mode, or (plain)
+    nothing."""
+    if mode == JSON_MODE:
+        return {"type": JSON_MODE}
+    if mode != SCHEMA_MODE:
+        return None
+    return {
+        "type": SCHEMA_MODE,
+        "json_schema": {
+            "name": schema.__name__,
+            "schema": strict_json_schema(schema),
+            "strict": True,
+        },
+    }
+
+
+def framed_messages(messages: list[dict], schema: type[BaseModel], mode: str) -> list[dict]:
+    """Without a schema in response_format, the schema travels in the system prompt."""
+    if mode == SCHEMA_MODE:
+        return messages
+    described = (
+        f'Answer with one JSON object that follows the JSON schema named "{schema.__name__}":\n'
+        + json.dumps(strict_json_schema(schema), ensure_ascii=False)
+    )
+    if messages and messages[0]["role"] == "system":
+        first = {**messages[0], "content": f"{messages[0]['content']}\n\n{described}"}
+        return [first, *messages[1:]]
+    return [{"role": "system", "content": described}, *messages]
 
 
 class _RateLimitWait:

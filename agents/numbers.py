@@ -445,7 +445,38 @@ def dates_in(text: str) -> list[Date]:
                 found.append(Date(key, match.start(), match.end(), match.group()))
         if matches:
             remaining = pattern.sub(lambda m: " " * len(m.group()), remaining)
+    found += _days_carried_over(text, found)
     return sorted(found, key=lambda date: date.start)
+
+
+# A Chinese range or list that names the month once: 2月26日至28日, 3月1日、2日及5日.
+_NEXT_DAY = regex.compile(
+    r"\s*(?:至|到|及|和|與|、|－|-|–|—)\s*(?P<day>\d{1,2}|[〇零一二兩三四五六七八九十廿卅]{1,3})\s*日"
+)
+
+
+def _days_carried_over(text: str, dates: list) -> list:
+    """The later days of a Chinese range or list that carries the first date's year and
+    month over: each is a date of its own."""
+    carried = []
+    for date in dates:
+        if "日" not in date.written or date.key[2] is None:
+            continue
+        end = date.end
+        while match := _NEXT_DAY.match(text, end):
+            day = _small_number(match["day"])
+            if day is None or not 1 <= day <= 31:
+                break
+            carried.append(
+                Date(
+                    (date.key[0], date.key[1], day),
+                    match.start("day"),
+                    match.end(),
+                    match.group().strip(),
+                )
+            )
+            end = match.end()
+    return carried
 
 
 def _date_key(match) -> DateKey | None:

@@ -150,3 +150,26 @@ def test_it_shows_drafts_revisions_issues_and_failures(
 def test_the_document_page_links_to_the_agents(client_for, translator, document):
     page = client_for(translator).get(f"/projects/{document.project.slug}/documents/{document.pk}/")
     assert page_url(document) in page.content.decode()
+
+
+def test_it_says_which_model_each_agent_calls(
+    endpoint, settings, client_for, manager, translator, document
+):
+    settings.OPENAI_MODEL, settings.OPENAI_ENDPOINT_LABEL = "loopback", "The office server"
+    document.project.agent_models = {"proofreader": "bigger-model"}
+    document.project.save()
+
+    html = client_for(manager).get(page_url(document)).content.decode()
+    seen_by_translator = client_for(translator).get(page_url(document)).content.decode()
+
+    assert "Translator, Annotator, Brief call <code>loopback</code> on The office server" in html
+    assert "Proofreader call <code>bigger-model</code> on The office server" in html
+    assert "change or test them" in html and "change or test them" not in seen_by_translator
+
+
+def test_without_a_model_the_page_says_how_to_connect_one(settings, client_for, manager, document):
+    settings.OPENAI_BASE_URL = ""
+
+    html = client_for(manager).get(page_url(document)).content.decode()
+
+    assert "No model endpoint is configured, so the agents cannot work." in html

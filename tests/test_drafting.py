@@ -100,9 +100,12 @@ def test_it_drafts_the_demo_judgment(endpoint, judgment, manager):
         assert agent_revisions(segment).count() == 1
         assert segment.suggestions.filter(kind="draft", job=job).count() == 1
         assert segment.target.strip()
-    # A segment the loopback Annotator never flags keeps the Translator's text (the ids,
-    # and so the flags, follow the database's sequence).
-    revision = agent_revisions(next(s for s in segments if s.pk % 5)).get()
+    # The loopback flags by the segment's id, so which segments it flags depends on the
+    # ids this run's database hands out.
+    unflagged = next(
+        s for s in segments if not loopback_flags(s.pk, s.suggestions.get(kind="draft").text)
+    )
+    revision = agent_revisions(unflagged).get()
     assert (revision.agent_role, revision.model_name, revision.prompt_version) == (
         "translator",
         "gpt-4.1-mini",
@@ -115,7 +118,7 @@ def test_it_drafts_the_demo_judgment(endpoint, judgment, manager):
     assert flagged
     for segment in flagged:
         suggestion = segment.suggestions.get(kind="revision")
-        assert suggestion.round == 1 and suggestion.resolutions
+        assert suggestion.round >= 1 and suggestion.resolutions  # the checks may ask twice
         assert segment.target == suggestion.text and REVISED_CJK in segment.target
         assert agent_revisions(segment).get().agent_role == "proofreader"
     assert job.result["drafted"] + job.result.get("flagged", 0) == len(segments)

@@ -1,4 +1,6 @@
-"""`manage.py seed_demo`: the logins and projects a new user starts from, safe to rerun."""
+"""`manage.py seed_demo`: the logins, projects and documents a new user starts from, safe
+to rerun. These tests seed with --empty (no two weeks of work, which test_demo_story.py
+covers), so they stay quick."""
 
 import io
 
@@ -7,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from workbench.documents.models import Document, Segment
+from workbench.documents.models import Document, Revision, Segment
 from workbench.projects.models import Membership, Project
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +32,9 @@ def logs_in(client, username, password):
     return "_auth_user_id" in client.session
 
 
-def seed():
+def seed(*args):
     out, err = io.StringIO(), io.StringIO()
-    call_command("seed_demo", stdout=out, stderr=err)
+    call_command("seed_demo", "--empty", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -60,22 +62,28 @@ def test_it_creates_both_projects_with_their_documents():
         "zh-Hant-HK",
         "en",
     )
+    assert hk.is_demo and zh.is_demo
     docx = hk.documents.get(original_filename="hk_judgment_facc_2024.docx")
+    below = hk.documents.get(original_filename="hkca_judgment_2023_extract.txt")
     text = zh.documents.get(original_filename="zh_judgment_excerpt.txt")
-    assert docx.status == text.status == Document.Status.READY
+    assert docx.status == below.status == text.status == Document.Status.READY
+    assert docx.title == "HKSAR v Chan Tai Man, FACC 5/2024 (Court of Final Appeal)"
     assert docx.segments.count() >= 60
     assert text.segments.count() >= 13
     assert docx.segments.filter(kind=Segment.Kind.FOOTNOTE).count() >= 5
     assert text.segments.filter(source__contains="港幣50,000元").exists()
 
 
-def test_it_changes_nothing_when_run_twice():
+def test_it_starts_afresh_every_time_with_empty():
     seed()
     first = counts()
     out, err = seed()
     assert counts() == first
     assert first["users"] == 3 and first["projects"] == 2 and first["memberships"] == 6
-    assert "Created" not in out and "Imported" not in out
+    assert first["documents"] == 3
+    assert "Created user" not in out
+    assert not Revision.objects.exists()
+    assert set(Segment.objects.values_list("status", flat=True)) == {"new"}
 
 
 def test_its_logins_work_with_the_demo_password(client):
@@ -117,20 +125,10 @@ def test_it_keeps_a_password_the_user_has_changed(client):
     assert not logs_in(client, "manager", "workbench-demo")
 
 
-def test_it_keeps_a_role_a_manager_changed():
-    seed()
-    membership = Membership.objects.get(project__slug="hk-judgments", user__username="reviewer")
-    membership.role = Membership.Role.TRANSLATOR
-    membership.save()
-    seed()
-    membership.refresh_from_db()
-    assert membership.role == Membership.Role.TRANSLATOR
-
-
 def test_it_says_which_document_was_refused_and_still_seeds_the_rest(settings):
-    settings.MAX_UPLOAD_BYTES = 100  # every demo file is larger: both imports are refused
+    settings.MAX_UPLOAD_BYTES = 100  # every demo file is larger: every import is refused
     out, err = seed()
-    assert "2 document(s) could not be imported" in err
+    assert "3 document(s) could not be imported" in err
     assert "hk_judgment_facc_2024.docx: The file is" in err
     assert "zh_judgment_excerpt.txt: The file is" in err
     assert counts() == {
@@ -151,6 +149,7 @@ def test_it_imports_a_refused_document_when_run_again(settings):
     assert "could not be imported" not in err
     assert "Imported zh_judgment_excerpt.txt" in out
     assert Project.objects.get(slug="zh-judgments").documents.count() == 1
+    assert Project.objects.get(slug="hk-judgments").documents.count() == 2
 
 
 def test_it_prints_the_address_and_the_logins():
@@ -166,3 +165,34 @@ def test_it_refuses_to_create_the_demo_logins_outside_demo_mode(settings):
     with pytest.raises(CommandError, match="demo mode only"):
         seed()
     assert not User.objects.exists()
+
+
+def test_it_writes_no_work_when_the_recordings_no_longer_fit(monkeypatch, tmp_path):
+    """A change to the importer that cuts a demo document differently is told, not hidden:
+    the demo starts empty and says why."""
+    stale = tmp_path / "stale.txt"
+    stale.write_text("source: Between:\nteam: 在下列雙方之間：\n", encoding="utf-8")
+    monkeypatch.setattr("workbench.demo.story.recordings_path", lambda name, language: stale)
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("seed_demo", stdout=out, stderr=err)
+
+    assert (
+        "The demo has no work in it: The recordings of hk_judgment_facc_2024.docx" in err.getvalue()
+    )
+    assert "the importer cuts it differently now" in err.getvalue()
+    assert not Revision.objects.exists()
+    assert "Demo ready." in out.getvalue()
+
+
+def test_starting_afresh_removes_the_old_documents_files(
+    media_root, django_capture_on_commit_callbacks
+):
+    seed()
+    first = {path.name for path in media_root.rglob("*") if path.is_file()}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    now = {path.name for path in media_root.rglob("*") if path.is_file()}
+    assert len(first) == len(now) == 3 and first.isdisjoint(now)

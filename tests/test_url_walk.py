@@ -124,6 +124,8 @@ RULES = {
     "lesson_active": (NONE, MR),
     # The manager's pages
     "dashboard": (M, NONE),
+    "agent_settings": (M, M),
+    "agent_test": (NONE, M),
     "model_prices": (M, M),
     "dashboard_dataset": (M, NONE),
     "audit_log": (M, NONE),

@@ -216,9 +216,15 @@ WORKBENCH_EXPORT_SWEEP_SECONDS = int(os.environ.get("WORKBENCH_EXPORT_SWEEP_SECO
 # without any break that is longer still is refused.
 WORKBENCH_MAX_SEGMENT_CHARS = int(os.environ.get("WORKBENCH_MAX_SEGMENT_CHARS", "3000"))
 
-# Model endpoint for the agents: any OpenAI-compatible server.
+# Model endpoints for the agents: any OpenAI-compatible server. OPENAI_BASE_URL (with
+# OPENAI_API_KEY) is the endpoint "default"; WORKBENCH_ENDPOINTS (JSON) or the JSON file
+# WORKBENCH_ENDPOINTS_FILE define more (agents/endpoints.py), and a project's Agents page
+# chooses one per role. Keys come from the environment only.
 OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "")
 OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
+OPENAI_ENDPOINT_LABEL = os.environ.get("OPENAI_ENDPOINT_LABEL", "")
+WORKBENCH_ENDPOINTS = os.environ.get("WORKBENCH_ENDPOINTS", "")
+WORKBENCH_ENDPOINTS_FILE = os.environ.get("WORKBENCH_ENDPOINTS_FILE", "")
 OPENAI_MODEL = os.environ.get("OPENAI_MODEL", "gpt-4.1-mini")  # per role: Project.agent_models
 OPENAI_TIMEOUT_SECONDS = float(os.environ.get("OPENAI_TIMEOUT_SECONDS", "120"))
 WORKBENCH_AGENT_CONCURRENCY = int(os.environ.get("WORKBENCH_AGENT_CONCURRENCY", "4"))

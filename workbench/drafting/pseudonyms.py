@@ -25,11 +25,11 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 import regex
-from django.conf import settings
 from django.db import transaction
 
 from agents.schemas import DefinedTerm, KeyTerm, Party
 from workbench.documents.models import Document
+from workbench.projects import endpoints
 
 from .models import Pseudonym
 
@@ -104,7 +104,14 @@ def applies_to(project):
     """Whether `project` replaces personal data before it goes to the model."""
     if project.pseudonymise is not None:
         return project.pseudonymise
-    return endpoint_is_outside(settings.OPENAI_BASE_URL)
+    try:
+        installed = endpoints.installed_endpoints()
+        chosen = {
+            endpoints.endpoint_for(project, role, installed).base_url for role in endpoints.ROLES
+        }
+    except endpoints.EndpointError:
+        return False  # no endpoint: nothing leaves the workbench
+    return any(endpoint_is_outside(url) for url in chosen)
 
 
 def names_of(brief):

@@ -4,8 +4,6 @@ target is never written."""
 
 from dataclasses import replace
 
-from django.conf import settings
-
 from agents.context import RevisionContext, SegmentInput
 from agents.graph import revise_segment
 from agents.llm import LLMError
@@ -13,6 +11,7 @@ from workbench.documents.lifecycle import EditRefused, clean_target
 from workbench.feedback.learning import lessons_for
 from workbench.jobs.registry import JobFailed
 from workbench.memory.glossary import termbase_for
+from workbench.projects.endpoints import endpoint_problem
 from workbench.translation.models import Suggestion
 
 from .calls import JobCalls, count_calls
@@ -24,16 +23,16 @@ from .context import (
     neighbour,
     pseudonymiser_for,
 )
-from .run import NO_ENDPOINT, llm_client
+from .run import llm_client
 
 
 def revise_on_request(job, segment, instruction):
     """The "revise_segment" job: the agents' answer to a person's instruction, stored as
     an on_request Suggestion. The segment's target is never written."""
-    if not settings.OPENAI_BASE_URL:
-        raise JobFailed(NO_ENDPOINT)
     project, document = job.project, segment.document
-    llm = llm_client(JobCalls(job))
+    if problem := endpoint_problem(project):
+        raise JobFailed(problem)
+    llm = llm_client(JobCalls(job), project)
     around = list(
         document.segments.filter(
             position__gte=segment.position - NEIGHBOURS, position__lte=segment.position + NEIGHBOURS

@@ -40,10 +40,10 @@ from psycopg.conninfo import make_conninfo
 from agents.checkpoints import open_checkpointer
 from agents.graph import draft_batch
 from agents.limits import CallSlots, EndpointBudget
-from agents.llm import LLMClient
 from workbench.jobs.models import DraftBatch
 from workbench.jobs.registry import JobCancelled, JobFailed, JobPartial, JobTakenOver
 from workbench.memory.services import pretranslate_document
+from workbench.projects.endpoints import agents_client, endpoint_problem
 
 from .calls import JobCalls, count_calls
 from .context import BriefOrder, DraftingContext
@@ -60,24 +60,17 @@ CHECK_IN_SECONDS = 0.5
 # the job down rather than failing its segments.
 RATE_LIMIT_PATIENCE_SECONDS = 600
 
-NO_ENDPOINT = (
-    "No model endpoint is configured, so the agents cannot draft. Set OPENAI_BASE_URL (and "
-    "OPENAI_API_KEY if the endpoint needs a key) for the web server and the workers, then "
-    "try again."
-)
 
-
-def llm_client(journal, concurrency=None):
-    """The client for one job: its calls kept in `journal`, within the endpoint's shared
-    budget, and with `concurrency` call slots when the job runs calls in parallel."""
-    base_url = settings.OPENAI_BASE_URL
-    return LLMClient(
-        base_url,
-        settings.OPENAI_API_KEY,
+def llm_client(journal, project, concurrency=None):
+    """The client for one job of the project: each role's calls go to its chosen
+    endpoint, kept in `journal`, within each endpoint's shared budget, and with
+    `concurrency` call slots when the job runs calls in parallel."""
+    return agents_client(
+        project,
+        budget_for=endpoint_budget,
         read_timeout=settings.OPENAI_TIMEOUT_SECONDS,
         rate_limit_patience=RATE_LIMIT_PATIENCE_SECONDS,
         journal=journal,
-        budget=endpoint_budget(base_url),
         slots=CallSlots(concurrency) if concurrency else None,
     )
 
@@ -154,10 +147,10 @@ def draft_document(job):
     """The "draft_document" job: draft what is left of the plan. Safe to run again."""
     if job.document is None:
         raise JobFailed("This drafting job names no document; start it from a document.")
-    if not settings.OPENAI_BASE_URL:
-        raise JobFailed(NO_ENDPOINT)
+    if problem := endpoint_problem(job.project):
+        raise JobFailed(problem)
     calls = JobCalls(job)
-    llm = llm_client(calls, concurrency_for(job))
+    llm = llm_client(calls, job.project, concurrency_for(job))
     try:
         batches = _draft(job, llm, calls)
     finally:

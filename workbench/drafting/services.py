@@ -1,13 +1,11 @@
 """Starting the agents on a document, and what the pages show of their work."""
 
-from django.conf import settings
-
 from workbench.jobs.models import DraftBatch, Job
 from workbench.jobs.services import TooManyJobs, enqueue, retry_job
 from workbench.projects.capabilities import can
+from workbench.projects.endpoints import endpoint_problem
 
 from .planning import DraftingRefused, check_selection, latest_outcomes, selected_segments
-from .run import NO_ENDPOINT
 
 DRAFT_KIND = "draft_document"
 REVISE_KIND = "revise_segment"
@@ -16,9 +14,9 @@ DRAFT_PARAMS = {"redraft", "status", "segment_ids", "positions", "concurrency", 
 SCOPES = ("all", "new", "drafted", "positions", "selection")
 
 
-def check_endpoint():
-    if not settings.OPENAI_BASE_URL:
-        raise DraftingRefused(NO_ENDPOINT)
+def check_endpoint(project):
+    if problem := endpoint_problem(project):
+        raise DraftingRefused(problem)
 
 
 def can_start_drafting(document, user, role):
@@ -84,7 +82,7 @@ def drafting_params(document, *, scope="all", redraft=False, first=None, last=No
 
 def start_drafting(document, user, params=None):
     """Queue a drafting job for the document, or raise DraftingRefused."""
-    check_endpoint()
+    check_endpoint(document.project)
     params = check_params(document, params or {})
     running = document.jobs.filter(kind=DRAFT_KIND, status__in=IN_FLIGHT).first()
     if running:
@@ -111,7 +109,7 @@ def retry_failed_segments(job, user):
     that got no text, and only those."""
     if job.kind != DRAFT_KIND:
         raise DraftingRefused("Only drafting jobs retry their failed segments.")
-    check_endpoint()
+    check_endpoint(job.project)
     try:
         retry_job(job, user)
     except TooManyJobs as refused:

@@ -16,6 +16,7 @@ from workbench.audit.models import AuditEvent
 from workbench.documents.access import get_document_for_user
 from workbench.jobs.models import JobStateError
 from workbench.projects.capabilities import can
+from workbench.projects.endpoints import agent_setup
 from workbench.translation.models import Suggestion
 
 from .context import brief_of
@@ -73,7 +74,18 @@ def drafting(request, slug, document_id):
         "brief": brief_of(document),
         "counts": document.status_counts(),
     }
+    setup, context["model_problem"] = agent_setup(document.project)
+    context["models"] = _by_model(setup)
     return render(request, "drafting/drafting.html", context)
+
+
+def _by_model(setup):
+    """[(role labels, model, endpoint)]: the roles that call the same model together."""
+    groups = {}
+    for _, label, endpoint, model in setup:
+        key = (endpoint.name if endpoint else "", model)
+        groups.setdefault(key, ([], model, endpoint))[0].append(label)
+    return list(groups.values())
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
-from . import capabilities
+from . import capabilities, endpoints
 from .languages import normalise_language
 
 
@@ -44,7 +44,13 @@ class Project(models.Model):
         default=dict,
         blank=True,
         help_text='Model per agent role, e.g. {"translator": "gpt-4.1", "annotator": "..."}; '
-        "roles not named use OPENAI_MODEL.",
+        "roles not named use their endpoint's first model, else OPENAI_MODEL.",
+    )
+    agent_endpoints = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Model endpoint per agent role, by the name the administrator gave it, e.g. "
+        '{"translator": "office-gpu"}; roles not named use the default endpoint.',
     )
     agent_max_rounds = models.PositiveSmallIntegerField(
         default=2, help_text="Annotate ⇄ proofread rounds at most"
@@ -73,6 +79,9 @@ class Project(models.Model):
         "phone numbers, e-mail addresses, bank accounts and street addresses become "
         "placeholders such as ⟦P1⟧ in what is sent, and are put back in the answers.",
     )
+    # Made by `seed_demo`: its people's work and its agents' runs are recordings, and
+    # every page of it says so.
+    is_demo = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -99,8 +108,8 @@ class Project(models.Model):
         return f"{self.source_language} → {self.target_language}"
 
     def model_for(self, role):
-        """The model an agent role uses in this project."""
-        return self.agent_models.get(role) or settings.OPENAI_MODEL
+        """The model an agent role uses in this project (see endpoints.model_for)."""
+        return endpoints.model_for(self, role)
 
     def managers(self):
         """The memberships whose role may manage the project."""

@@ -18,7 +18,6 @@ transaction.
 
 from dataclasses import asdict
 
-from django.conf import settings
 from django.db import transaction
 
 from workbench.documents import lifecycle
@@ -36,6 +35,7 @@ from workbench.jobs.services import enqueue
 from workbench.memory.lookup import memories_of
 from workbench.memory.models import TranslationUnit
 from workbench.projects.capabilities import check_can
+from workbench.projects.endpoints import endpoint_problem
 from workbench.projects.models import Notification
 
 from .models import Annotation, Comment, Suggestion
@@ -316,12 +316,9 @@ def do_ask_revision(segment, *, user, role, instruction):
             f"The instruction is {len(instruction):,} characters long; keep it under "
             f"{MAX_INSTRUCTION_CHARS:,}."
         )
-    if not settings.OPENAI_BASE_URL:
-        raise EditRefused(
-            "No model endpoint is configured (OPENAI_BASE_URL is empty), so the agents cannot "
-            "revise anything. Ask an administrator to set it."
-        )
     document = segment.document
+    if problem := endpoint_problem(document.project):
+        raise EditRefused(problem)
     try:
         return enqueue(
             "revise_segment",

@@ -3,7 +3,6 @@ the actions on a segment. Pages for a browser, fragments for htmx and editor.js.
 
 import json
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +15,7 @@ from workbench.documents.lifecycle import clean_target
 from workbench.jobs.services import TooManyJobs
 from workbench.memory.glossary import highlight, recognise_terms
 from workbench.memory.lookup import diff, lookup
+from workbench.projects.endpoints import endpoint_problem
 
 from .access import get_segment_for_user
 from .forms import SegmentFilter, seen_versions, with_row_facts
@@ -223,7 +223,7 @@ def _panel(request, segment, role, *, notice="", error="", status=200, applied_t
             for revision in revisions
         ],
         "comments": segment.comments.select_related("author", "resolved_by"),
-        "model_configured": bool(settings.OPENAI_BASE_URL),
+        "model_problem": endpoint_problem(project),
         "notice": notice,
         "error": error,
     }

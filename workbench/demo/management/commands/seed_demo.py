@@ -1,21 +1,31 @@
-"""The demo a new user sees after `make run`: three logins, two projects, two judgments.
+"""The demo a new user sees after `make run`: three logins, two projects, three judgments,
+and two weeks of the team's work on them (see story.py).
 
 Safe to run again: it only creates what is missing. An existing user keeps the password
-they set, a member keeps the role a manager gave them, and a document is imported only
-if the project has none with that file name.
+they set, a member keeps the role a manager gave them, a document is imported only if
+the project has none with that file name, and the two weeks of work are written only on
+documents nobody has worked on. `--empty` starts the demo projects afresh: their
+documents imported again, and no work on them.
 """
 
 import os
 
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
 from workbench.demo import DEMO_DIR
+from workbench.demo.agent_runs import AgentRunFailed
+from workbench.demo.recordings import RecordingError
+from workbench.demo.story import DemoStory, RecordingsOutOfStep
 from workbench.documents.importers.base import ImportRejected
+from workbench.documents.models import Document, Revision, Segment
 from workbench.documents.services import import_document
+from workbench.feedback.models import Correction, Export
+from workbench.jobs.models import ModelCall
 from workbench.projects.models import Membership, Project
 
 # Public by design: the README prints it. Only demo users created here get it.
@@ -34,8 +44,13 @@ DEMO_PROJECTS = [
         "name": "HK judgments (EN → ZH)",
         "source_language": "en",
         "target_language": "zh-Hant-HK",
-        "description": "A fictional Court of Final Appeal judgment to translate into Chinese.",
-        "document": "hk_judgment_facc_2024.docx",
+        "description": "A fictional Court of Final Appeal judgment, and the Court of Appeal's "
+        "judgment below, to translate into Chinese.",
+        "documents": {
+            "hk_judgment_facc_2024.docx": "HKSAR v Chan Tai Man, FACC 5/2024 (Court of Final Appeal)",
+            "hkca_judgment_2023_extract.txt": "HKSAR v Chan Tai Man, CACC 118/2022 (Court of Appeal, "
+            "extract)",
+        },
     },
     {
         "slug": "zh-judgments",
@@ -43,18 +58,29 @@ DEMO_PROJECTS = [
         "source_language": "zh-Hant-HK",
         "target_language": "en",
         "description": "A fictional District Court verdict in Chinese to translate into English.",
-        "document": "zh_judgment_excerpt.txt",
+        "documents": {
+            "zh_judgment_excerpt.txt": "香港特別行政區 訴 李志強, DCCC 1234/2023 (District Court)"
+        },
     },
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo users (password workbench-demo), the two demo projects and their "
-        "documents. Safe to run again: only what is missing is created."
+        "Create the demo users (password workbench-demo), the two demo projects, their "
+        "documents and two weeks of demo work on them. Safe to run again: only what is "
+        "missing is created. --empty starts the demo projects afresh, without the work."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--empty",
+            action="store_true",
+            help="Delete the demo projects' documents and work and import the documents "
+            "again, with nothing done on them.",
+        )
+
+    def handle(self, *args, empty=False, **options):
         if not settings.WORKBENCH_DEMO:
             raise CommandError(
                 "seed_demo creates logins whose password is published in the README, so it "
@@ -66,13 +92,20 @@ class Command(BaseCommand):
             users["manager"].user_permissions.add(
                 Permission.objects.get(content_type__app_label="projects", codename="add_project")
             )
+            if empty:
+                self.remove_demo_projects()
             projects = [self.ensure_project(spec, users) for spec in DEMO_PROJECTS]
 
-        refusals = {}
+        refusals, documents = {}, {}
         for spec, project in zip(DEMO_PROJECTS, projects, strict=True):
-            reason = self.ensure_document(project, spec["document"], users["manager"])
-            if reason:
-                refusals[spec["document"]] = reason
+            for filename, title in spec["documents"].items():
+                document, reason = self.ensure_document(project, filename, title, users["manager"])
+                if reason:
+                    refusals[filename] = reason
+                else:
+                    documents[filename] = document
+        if not empty and not refusals:
+            self.tell_the_story(projects, documents, users)
         self.print_welcome(projects)
         if refusals:
             self.stderr.write(
@@ -98,6 +131,21 @@ class Command(BaseCommand):
             self.stdout.write(f"Created user {username}.")
         return user
 
+    def remove_demo_projects(self):
+        removed = Project.objects.filter(slug__in=[spec["slug"] for spec in DEMO_PROJECTS])
+        names = list(removed.values_list("name", flat=True))
+        files = [
+            *Document.objects.filter(project__in=removed).values_list("original_file", flat=True),
+            *Export.objects.filter(project__in=removed)
+            .exclude(file="")
+            .values_list("file", flat=True),
+        ]
+        removed.delete()
+        # The stored files go once the rows are gone for good.
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files if name])
+        for name in names:
+            self.stdout.write(f"Removed project {name} and everything in it, to start afresh.")
+
     def ensure_project(self, spec, users):
         project, created = Project.objects.get_or_create(
             slug=spec["slug"],
@@ -107,30 +155,58 @@ class Command(BaseCommand):
                 "target_language": spec["target_language"],
                 "description": spec["description"],
                 "created_by": users["manager"],
+                "is_demo": True,
             },
         )
         if created:
             self.stdout.write(f"Created project {project.name}.")
+        elif not project.is_demo:
+            project.is_demo = True
+            project.save(update_fields=["is_demo"])
         for username, role in DEMO_USERS.items():
             Membership.objects.get_or_create(
                 project=project, user=users[username], defaults={"role": role}
             )
         return project
 
-    def ensure_document(self, project, filename, user):
-        """Import the demo file unless it is there already; the reason if it was refused."""
-        if project.documents.filter(original_filename=filename).exists():
-            return ""
+    def ensure_document(self, project, filename, title, user):
+        """(the demo document, "") once it is there, else (None, why it was refused)."""
+        existing = project.documents.filter(original_filename=filename).first()
+        if existing:
+            return existing, ""
         try:
             document = import_document(
                 project, data=(DEMO_DIR / filename).read_bytes(), filename=filename, user=user
             )
         except ImportRejected as error:
-            return str(error)
+            return None, str(error)
+        document.title = title
+        document.save(update_fields=["title"])
         self.stdout.write(
             f"Imported {filename} into {project.name}: {document.segments.count()} segments."
         )
-        return ""
+        return document, ""
+
+    def tell_the_story(self, projects, documents, users):
+        """Two weeks of work, written only on documents nobody has worked on."""
+        touched = Revision.objects.filter(segment__document__in=documents.values()).exists()
+        if touched or any(document.jobs.exists() for document in documents.values()):
+            return
+        try:
+            with transaction.atomic():
+                DemoStory(projects[0], documents, users).tell()
+        except (AgentRunFailed, RecordingsOutOfStep, RecordingError) as failed:
+            self.stderr.write(self.style.WARNING(f"The demo has no work in it: {failed}"))
+            return
+        segments = Segment.objects.filter(document__in=documents.values())
+        calls = ModelCall.objects.filter(document__in=documents.values()).count()
+        self.stdout.write(
+            f"Wrote two weeks of demo work: {segments.filter(status='approved').count()} "
+            f"segments approved, {segments.filter(status='translated').count()} confirmed, "
+            f"{segments.filter(status='drafted').count()} drafted by the agents, "
+            f"{Correction.objects.filter(project__in=projects).count()} corrections, "
+            f"{calls} calls of the demo replay model."
+        )
 
     def print_welcome(self, projects):
         self.stdout.write("")
