@@ -73,7 +73,7 @@ class ProjectSettingsForm(forms.ModelForm):
 
 class MemberForm(forms.Form):
     username = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=Membership.Role.choices)
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.TRANSLATOR)
 
     def clean_username(self):
         username = self.cleaned_data["username"]
