@@ -133,4 +133,5 @@ def test_prompts_carry_a_version_per_role():
 def test_language_names_help_the_model_with_any_pair():
     assert language_name("zh-Hant-HK") == "Traditional Chinese as written in Hong Kong (zh-Hant-HK)"
     assert language_name("fr-CA") == "French (fr-CA)"
-    assert language_name("tl") == "tl"
+    assert language_name("tl") == "Tagalog (tl)"
+    assert language_name("kw") == "kw"
