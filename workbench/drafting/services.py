@@ -1,5 +1,8 @@
 """Starting the agents on a document, and what the pages show of their work."""
 
+from django.db.models import Count, Q
+
+from workbench.documents.models import Revision
 from workbench.jobs.models import DraftBatch, Job
 from workbench.jobs.services import TooManyJobs, enqueue, retry_job
 from workbench.projects.capabilities import can
@@ -134,3 +137,15 @@ def draft_outcomes(document):
     for job_batches in by_job.values():
         outcomes.update(latest_outcomes(job_batches))
     return outcomes
+
+
+def machine_drafted(document):
+    """(segments the agents drafted, segments filled from the TM) in the document, from
+    its history: a segment counts once however often it was drafted, and stays counted
+    once a person confirms or approves it (its status then says translated or approved,
+    which is why the status counts alone cannot say what was drafted)."""
+    counted = Revision.objects.filter(segment__document=document).aggregate(
+        agents=Count("segment", filter=Q(origin=Revision.Origin.AGENT), distinct=True),
+        tm=Count("segment", filter=Q(origin=Revision.Origin.TM), distinct=True),
+    )
+    return counted["agents"], counted["tm"]
