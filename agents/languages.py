@@ -230,6 +230,18 @@ def language_label(tag: str) -> str:
     return _plain_name(tag)
 
 
+@functools.lru_cache(maxsize=256)
+def office_language(tag: str) -> str:
+    """The language id Word writes in w:lang: language and region, as office suites do
+    not read script subtags. `zh-Hant-HK` → zh-HK, `zh-Hant` → zh-TW, `zh-Hans` → zh-CN,
+    `en` → en-US (the region the language is most used in), `en-GB` stays."""
+    parsed = _parsed(tag)
+    if parsed is None or not parsed.language:
+        return tag
+    region = parsed.territory or parsed.maximize().territory
+    return f"{parsed.language}-{region}" if region else parsed.language
+
+
 def is_cjk_character(char: str) -> bool:
     """Han, kana, hangul, CJK punctuation and full-width forms."""
     return bool(_CJK_CHARACTER.match(char))
