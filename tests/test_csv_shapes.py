@@ -82,3 +82,11 @@ def test_formula_looking_cells_stay_neutralised_on_the_way_in(project):
 )
 def test_the_delimiter_is_the_one_the_first_line_uses_outside_quotes(line, delimiter):
     assert csv_shapes.delimiter_of(f"\n{line}\nx,y;z\tw\n") == delimiter
+
+
+def test_the_glossary_takes_a_tsv_file_as_the_tm_does(project):
+    data = "en\tzh-Hant-HK\nappellant\t上訴人\n".encode()
+    import_glossary(project, data=data, filename="terms.tsv")
+    assert list(project.terms.values_list("source_term", "target_term")) == [
+        ("appellant", "上訴人")
+    ]

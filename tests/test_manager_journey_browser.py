@@ -139,3 +139,24 @@ def test_a_manager_sets_up_a_project_from_a_template_imports_and_assigns(
         )
     ) == [("rita", "reviewer", None, None), ("tom", "translator", 1, 12)]
     assert trouble == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_chinese_name_leaves_the_address_to_the_server(
+    manager,
+    page_for,  # noqa: F811
+    trouble,  # noqa: F811
+):
+    page = page_for(manager)
+    page.goto(reverse("project_create"))
+    page.fill("#id_name", "Re Wong")
+    assert page.input_value("#id_slug") == "re-wong"
+    page.fill("#id_name", "香港特別行政區 訴 陳大文")
+    assert page.input_value("#id_slug") == ""
+    page.fill("#id_source_language", "zh-Hant-HK")
+    page.fill("#id_target_language", "en-GB")
+    page.click("button:has-text('Create')")
+    page.wait_for_url("**/projects/zh-en/")
+    assert Project.objects.get(slug="zh-en").name == "香港特別行政區 訴 陳大文"
+    assert trouble == []
