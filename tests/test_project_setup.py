@@ -10,8 +10,9 @@ from agents.languages import USUAL_TAGS, tag_choices
 from workbench.dashboard.models import ModelPrice
 from workbench.memory.lookup import memories_of
 from workbench.memory.models import Term, TranslationMemory
+from workbench.projects.forms import ProjectForm
 from workbench.projects.models import Membership, Project
-from workbench.projects.services import unique_slug
+from workbench.projects.services import ProjectRefused, do_create_project, unique_slug
 
 from .conftest import make_user
 
@@ -201,3 +202,21 @@ def test_a_new_project_without_a_template_has_only_its_creator(client_for, manag
     fresh = Project.objects.get(name="Fresh")
     assert list(fresh.memberships.values_list("user__username", "role")) == [("mandy", "manager")]
     assert not fresh.terms.exists() and not memories_of(fresh).exists()
+
+
+def test_an_address_taken_between_the_check_and_the_save_is_refused_with_a_sentence(manager):
+    data = {
+        "name": "Appeals",
+        "slug": "appeals",
+        "source_language": "en",
+        "target_language": "zh-Hant-HK",
+        "segmentation": "sentence",
+    }
+    form = ProjectForm(data, user=manager)
+    assert form.is_valid()
+    Project.objects.create(
+        name="Other", slug="appeals", source_language="en", target_language="zh-Hant-HK"
+    )
+    with pytest.raises(ProjectRefused, match="“appeals” was taken by another project just now"):
+        do_create_project(form, by=manager)
+    assert Project.objects.filter(slug="appeals").get().name == "Other"

@@ -19,6 +19,10 @@ from .signals import member_changed, project_copied, settings_changed
 NOT_COPIED = {"id", "name", "slug", "created_by", "created_at", "is_demo"}
 
 
+class ProjectRefused(Exception):
+    """The project could not be created as asked; the message says what to do."""
+
+
 class MembershipRefused(Exception):
     """The change would break a rule of the project; the message says which. Nothing
     changed."""
@@ -134,15 +138,18 @@ def do_create_project(form, *, by, attempts=3):
     """Create the project of a ProjectForm with `by` as its manager. From a template, it
     takes the template's settings and members, and `project_copied` lets the layers above
     copy the rest (glossary, memories, prices) in the same transaction."""
-    for attempt in range(attempts):
+    typed = form.cleaned_data.get("slug")
+    for _ in range(1 if typed else attempts):
         try:
             with transaction.atomic():
                 return _create_project(form, by)
         except IntegrityError:
-            # Another project took the slug made from the same name meanwhile.
-            if form.cleaned_data.get("slug") or attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
+            # Another project took the address meanwhile; a made one is made again.
+            form.instance.slug = typed
+    raise ProjectRefused(
+        f"The address “{typed or form.instance.name}” was taken by another project just now; "
+        "choose another, or leave it empty to have one made from the name."
+    )
 
 
 def _create_project(form, by):

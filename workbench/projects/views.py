@@ -9,6 +9,7 @@ from .access import get_project_for_user, projects_of
 from .forms import MemberForm, ProjectForm, ProjectSettingsForm
 from .services import (
     MembershipRefused,
+    ProjectRefused,
     do_change_settings,
     do_create_project,
     do_remove_member,
@@ -33,7 +34,11 @@ def home(request):
 def project_create(request):
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        project = do_create_project(form, by=request.user)
+        try:
+            project = do_create_project(form, by=request.user)
+        except ProjectRefused as refused:
+            form.add_error("slug", str(refused))
+            return render(request, "projects/project_form.html", {"form": form})
         template = form.cleaned_data.get("template")
         copied = f", set up like “{template.name}”" if template else ""
         messages.success(request, f"Project “{project.name}” created{copied}.")
