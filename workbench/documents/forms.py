@@ -163,14 +163,9 @@ class AssignForm(forms.ModelForm):
             )
 
     def _check_not_assigned_yet(self, person, work, first, last):
-        overlapping = Assignment.overlapping(self.document, person, work, first, last).first()
-        if overlapping is not None:
-            self.add_error(
-                None,
-                f"{person.get_username()} is already assigned to "
-                f"{overlapping.get_role_display().lower()} {overlapping.scope}. Choose "
-                "segments outside that range, or remove the earlier assignment first.",
-            )
+        refusal = Assignment.overlap_refusal(self.document, person, work, first, last)
+        if refusal:
+            self.add_error(None, refusal)
 
     def save(self, by):
         data = self.cleaned_data

@@ -82,14 +82,9 @@ class Document(models.Model):
         with transaction.atomic():
             # Two managers assigning at once see each other's assignment.
             Document.objects.select_for_update().filter(pk=self.pk).first()
-            earlier = Assignment.overlapping(self, person, role, first_position, last_position)
-            earlier = earlier.first()
-            if earlier is not None:
-                raise AssignmentRefused(
-                    f"{person.get_username()} is already assigned to "
-                    f"{earlier.get_role_display().lower()} {earlier.scope}. Choose segments "
-                    "outside that range, or remove the earlier assignment first."
-                )
+            refusal = Assignment.overlap_refusal(self, person, role, first_position, last_position)
+            if refusal:
+                raise AssignmentRefused(refusal)
             try:
                 with transaction.atomic():
                     assignment = self.assignments.create(
@@ -366,6 +361,19 @@ class Assignment(models.Model):
         return found.filter(
             Q(first_position__isnull=True)
             | Q(first_position__lte=last_position, last_position__gte=first_position)
+        )
+
+    @classmethod
+    def overlap_refusal(cls, document, person, role, first_position, last_position):
+        """The sentence refusing work the person already has on some of these segments,
+        or "" when they have none."""
+        earlier = cls.overlapping(document, person, role, first_position, last_position).first()
+        if earlier is None:
+            return ""
+        return (
+            f"{person.get_username()} is already assigned to "
+            f"{earlier.get_role_display().lower()} {earlier.scope}. Choose segments outside "
+            "that range, or remove the earlier assignment first."
         )
 
     @property
