@@ -204,8 +204,8 @@ def local_currency(*tags: str) -> str:
 
 def language_name(tag: str) -> str:
     """ "Traditional Chinese as written in Hong Kong (zh-Hant-HK)", for prompts."""
-    name = LANGUAGE_NAMES.get(tag.lower()) or LANGUAGE_NAMES.get(primary_language(tag))
-    return f"{name} ({tag})" if name else tag
+    name = _plain_name(tag)
+    return f"{name} ({tag})" if name != tag else tag
 
 
 def tag_choices() -> list[tuple[str, str]]:
@@ -221,13 +221,9 @@ def tag_choices() -> list[tuple[str, str]]:
 
 
 def _plain_name(tag: str) -> str:
+    """The name of the tag's language ("British English"), else of its primary language,
+    else the tag itself."""
     return LANGUAGE_NAMES.get(tag.lower()) or LANGUAGE_NAMES.get(primary_language(tag)) or tag
-
-
-def language_label(tag: str) -> str:
-    """A language's plain name for a sentence ("Traditional Chinese as written in Hong
-    Kong"), without the tag that `language_name` adds for prompts."""
-    return _plain_name(tag)
 
 
 @functools.lru_cache(maxsize=256)
