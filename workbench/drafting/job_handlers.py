@@ -7,7 +7,7 @@ from workbench.jobs.registry import JobFailed, job_handler, job_summary
 from .persist import OUTCOMES
 from .revise import revise_on_request
 from .run import draft_document
-from .services import DRAFT_KIND, REVISE_KIND
+from .services import DRAFT_KIND, REVISE_KIND, what_was_drafted
 
 
 @job_handler(DRAFT_KIND)
@@ -30,18 +30,6 @@ def revise(job):
 
 @job_summary(DRAFT_KIND)
 def drafting_summary(result):
-    """What the drafting did, as the drafting page says it: every segment the agents
-    wrote counts as drafted, those with issues left for a person among them (the
-    counters keep "drafted" and "flagged" apart)."""
-    drafted = result.get("drafted", 0) + result.get("flagged", 0)
-    lines = [f"{drafted:,} drafted by the agents"]
-    if result.get("flagged"):
-        lines[0] += f" ({result['flagged']:,} with issues to check)"
-    if result.get("from_tm"):
-        lines.append(f"{result['from_tm']:,} filled from the TM")
-    if result.get("failed"):
-        lines.append(f"{result['failed']:,} got no text")
-    if result.get("late"):
-        lines.append(f"{result['late']:,} changed by a person meanwhile (offered as suggestions)")
+    """What the drafting did, then the job's other counters (calls, tokens)."""
     rest = {k: v for k, v in result.items() if k not in {*OUTCOMES, "from_tm"}}
-    return lines + counters(rest)
+    return what_was_drafted(result) + counters(rest)

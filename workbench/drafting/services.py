@@ -149,3 +149,20 @@ def machine_drafted(document):
         tm=Count("segment", filter=Q(origin=Revision.Origin.TM), distinct=True),
     )
     return counted["agents"], counted["tm"]
+
+
+def what_was_drafted(result):
+    """A drafting job's outcome counters as the drafting page and the command say them:
+    every segment the agents wrote counts as drafted, those with issues left for a person
+    among them (the counters keep "drafted" and "flagged" apart)."""
+    drafted = result.get("drafted", 0) + result.get("flagged", 0)
+    lines = [f"{drafted:,} drafted by the agents"]
+    if result.get("flagged"):
+        lines[0] += f" ({result['flagged']:,} with issues to check)"
+    if result.get("from_tm"):
+        lines.append(f"{result['from_tm']:,} filled from the TM")
+    if result.get("failed"):
+        lines.append(f"{result['failed']:,} got no text")
+    if result.get("late"):
+        lines.append(f"{result['late']:,} changed by a person meanwhile (offered as suggestions)")
+    return lines
