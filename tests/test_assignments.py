@@ -204,7 +204,10 @@ def test_a_reviewer_translates_only_when_the_manager_confirms(
     response = assign(client, document, assignee=reviewer.pk, role="translator")
     page = response.content.decode()
     assert "is a reviewer in this project. To have them translate, tick" in page
-    assert 'aria-describedby="id_assign-confirm_translate_error"' in page
+    assert (
+        'aria-describedby="id_assign-confirm_translate_helptext '
+        'id_assign-confirm_translate_error"' in page
+    )
     assert not Assignment.objects.exists()
     response = assign(
         client, document, assignee=reviewer.pk, role="translator", confirm_translate="on"

@@ -67,6 +67,7 @@ class AssignForm(forms.ModelForm):
     confirm_translate = forms.BooleanField(
         required=False,
         label="Yes, this person should translate, although their role is not translator",
+        help_text="Needed only to give translation work to a reviewer.",
     )
 
     class Meta:
