@@ -40,15 +40,51 @@ LANGUAGE_NAMES = {
     "zh-hant-tw": "Traditional Chinese as written in Taiwan",
     "zh-hk": "Traditional Chinese as written in Hong Kong",
     "zh-tw": "Traditional Chinese as written in Taiwan",
+    "zh-hant-mo": "Traditional Chinese as written in Macao",
     "zh-hans": "Simplified Chinese",
+    "zh-hans-cn": "Simplified Chinese as written in mainland China",
+    "zh-hans-sg": "Simplified Chinese as written in Singapore",
     "zh-cn": "Simplified Chinese",
+    "en-gb": "British English",
+    "en-us": "American English",
+    "en-hk": "English as written in Hong Kong",
+    "yue": "Cantonese",
     "fr": "French",
     "de": "German",
     "ja": "Japanese",
     "ko": "Korean",
     "pt": "Portuguese",
+    "pt-pt": "European Portuguese",
     "es": "Spanish",
+    "it": "Italian",
+    "nl": "Dutch",
+    "ru": "Russian",
+    "ar": "Arabic",
+    "vi": "Vietnamese",
+    "th": "Thai",
+    "id": "Indonesian",
+    "ms": "Malay",
+    "tl": "Tagalog",
+    "hi": "Hindi",
+    "ur": "Urdu",
+    "ne": "Nepali",
 }
+
+# The tags a legal translation project in the region usually needs, offered first when a
+# project is set up: the Hong Kong pair, then the other Chinese-speaking jurisdictions.
+USUAL_TAGS = (
+    "en",
+    "zh-Hant-HK",
+    "zh-Hans-CN",
+    "zh-Hant-TW",
+    "en-GB",
+    "en-US",
+    "en-HK",
+    "zh-Hant-MO",
+    "pt-PT",
+    "zh-Hans-SG",
+    "yue",
+)
 
 
 class LanguageTagError(ValueError):
@@ -65,7 +101,11 @@ def normalise_tag(tag: str) -> str:
     except (langcodes.LanguageTagError, ValueError):
         language = None
     if language is None or not language.is_valid():
-        raise LanguageTagError(f"“{tag}” is not a BCP 47 language tag such as en or zh-Hant-HK.")
+        raise LanguageTagError(
+            f"“{tag}” is not a BCP 47 language tag such as en or zh-Hant-HK. Choose a "
+            "language from the list, or type its tag (language, then script and region: "
+            "zh-Hant-HK)."
+        )
     return str(language)
 
 
@@ -164,8 +204,38 @@ def local_currency(*tags: str) -> str:
 
 def language_name(tag: str) -> str:
     """ "Traditional Chinese as written in Hong Kong (zh-Hant-HK)", for prompts."""
-    name = LANGUAGE_NAMES.get(tag.lower()) or LANGUAGE_NAMES.get(primary_language(tag))
-    return f"{name} ({tag})" if name else tag
+    name = _plain_name(tag)
+    return f"{name} ({tag})" if name != tag else tag
+
+
+def tag_choices() -> list[tuple[str, str]]:
+    """(tag, name) for a language picker: the usual tags of legal work first, then the
+    other languages the workbench has a name for, by name."""
+    usual = [(tag, _plain_name(tag)) for tag in USUAL_TAGS]
+    taken = {tag.lower() for tag in USUAL_TAGS}
+    others = sorted(
+        ((normalise_tag(key), name) for key, name in LANGUAGE_NAMES.items() if key not in taken),
+        key=lambda choice: choice[1],
+    )
+    return usual + others
+
+
+def _plain_name(tag: str) -> str:
+    """The name of the tag's language ("British English"), else of its primary language,
+    else the tag itself."""
+    return LANGUAGE_NAMES.get(tag.lower()) or LANGUAGE_NAMES.get(primary_language(tag)) or tag
+
+
+@functools.lru_cache(maxsize=256)
+def office_language(tag: str) -> str:
+    """The language id Word writes in w:lang: language and region, as office suites do
+    not read script subtags. `zh-Hant-HK` → zh-HK, `zh-Hant` → zh-TW, `zh-Hans` → zh-CN,
+    `en` → en-US (the region the language is most used in), `en-GB` stays."""
+    parsed = _parsed(tag)
+    if parsed is None or not parsed.language:
+        return tag
+    region = parsed.territory or parsed.maximize().territory
+    return f"{parsed.language}-{region}" if region else parsed.language
 
 
 def is_cjk_character(char: str) -> bool:

@@ -132,6 +132,61 @@ Return the whole revised target and a one-sentence explanation of the change. \
 {DATA_RULE}"""
 
 
+MAX_INSTRUCTION_TERMS = 20
+
+
+def fine_tuning_instruction(pair: LanguagePair, brief: DocumentBrief | None = None) -> str:
+    """The system message of a fine-tuning example: the task in the language pair, then
+    what the brief says of the document (court and case, the parties and how it refers
+    to them), then the conventions the examples teach. Each fact is a whole sentence, so
+    a brief without it leaves no gap; nothing is taken from free text such as a project's
+    description."""
+    sentences = [
+        f"You are a legal translator. Translate the user's text from "
+        f"{language_name(pair.source)} into {language_name(pair.target)} completely and "
+        "faithfully, and answer with the translation only."
+    ]
+    court = _clean(brief.court) if brief else ""
+    case = _clean(brief.case_number) if brief else ""
+    if court and case:
+        sentences.append(f"The text is from a judgment of the {court} in {case}.")
+    elif court or case:
+        sentences.append(f"The text is from a judgment ({court or case}).")
+    else:
+        sentences.append("The text is from a court judgment.")
+    parties = [_party(party) for party in brief.parties if _clean(party.name)] if brief else []
+    if parties:
+        sentences.append("Name the parties the same way throughout: " + "; ".join(parties) + ".")
+    terms = [
+        f"{_clean(term.source)} → {_clean(term.target)}"
+        for term in (brief.key_terms if brief else [])[:MAX_INSTRUCTION_TERMS]
+        if _clean(term.source) and _clean(term.target)
+    ]
+    if terms:
+        sentences.append("Render these terms as shown: " + "; ".join(terms) + ".")
+    sentences.append(
+        "Keep case citations, ordinance and section references, numbers, sums and dates "
+        "exact, use the formal register of the courts, and carry over every token in "
+        "double brackets, such as ⟦1⟧, unchanged."
+    )
+    return " ".join(sentences)
+
+
+def _clean(text: str) -> str:
+    return " ".join((text or "").split()).rstrip(".")
+
+
+def _party(party) -> str:
+    """ "Chan Tai Man, the appellant, referred to as “A”"."""
+    name, role, called = _clean(party.name), _clean(party.role), _clean(party.referred_to_as)
+    described = name
+    if role:
+        described += f", {role}" if role.lower().startswith("the ") else f", the {role}"
+    if called and called.lower() not in {name.lower(), role.lower(), f"the {role.lower()}"}:
+        described += f", referred to as “{called}”"
+    return described
+
+
 def data_block(payload: dict) -> str:
     """The payload as JSON inside the delimiters, with < and > escaped so that document
     text can never close the block."""

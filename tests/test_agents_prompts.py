@@ -133,4 +133,29 @@ def test_prompts_carry_a_version_per_role():
 def test_language_names_help_the_model_with_any_pair():
     assert language_name("zh-Hant-HK") == "Traditional Chinese as written in Hong Kong (zh-Hant-HK)"
     assert language_name("fr-CA") == "French (fr-CA)"
-    assert language_name("tl") == "tl"
+    assert language_name("tl") == "Tagalog (tl)"
+    assert language_name("kw") == "kw"
+
+
+def test_the_fine_tuning_instruction_is_whole_sentences_whatever_the_brief_lacks():
+    from agents.context import LanguagePair
+    from agents.prompts import fine_tuning_instruction
+    from agents.schemas import DocumentBrief
+
+    pair = LanguagePair("zh-Hant-HK", "en-GB")
+    brief = DocumentBrief(
+        court="District Court.",
+        case_number="",
+        parties=[],
+        judges=[],
+        defined_terms=[],
+        key_terms=[],
+        notes="",
+    )
+    text = fine_tuning_instruction(pair, brief)
+    assert text.startswith(
+        "You are a legal translator. Translate the user's text from Traditional Chinese as "
+        "written in Hong Kong (zh-Hant-HK) into British English (en-GB) completely"
+    )
+    assert "The text is from a judgment (District Court). Keep case citations" in text
+    assert fine_tuning_instruction(pair) == fine_tuning_instruction(pair, None)

@@ -77,7 +77,8 @@ def test_it_waits_for_a_worker_and_prints_the_totals(
 
     job = Job.objects.get()
     assert job.status == "succeeded"
-    assert f"Job #{job.pk} succeeded: drafted {job.result['drafted']}" in out
+    drafted = job.result["drafted"] + job.result.get("flagged", 0)
+    assert f"Job #{job.pk} succeeded: {drafted} drafted by the agents" in out
     assert f"{job.result['calls']} model calls" in out
     assert set(document.segments.values_list("status", flat=True)) == {"drafted"}
 

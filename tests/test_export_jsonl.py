@@ -64,9 +64,11 @@ def test_each_approved_segment_is_a_chat_example(project):
     assert "上訴駁回。".encode() in data  # UTF-8 as it is, not \\u escapes
 
 
-def test_the_instruction_names_the_language_pair_and_the_domain(project, zh_project):
+def test_the_instruction_names_the_language_pair_and_is_never_built_from_the_description(
+    project, zh_project
+):
     add_segment(make_document(project), "Held.", "裁定。")
-    zh_project.description = "Hong Kong tenancy tribunal decisions"
+    zh_project.description = "tenancy tribunal decisions, batch 2 (ask Mandy)"
     zh_project.save()
     add_segment(make_document(zh_project), "裁定。", "Held.")
 
@@ -74,11 +76,55 @@ def test_the_instruction_names_the_language_pair_and_the_domain(project, zh_proj
     zh, _ = exported(zh_project, "jsonl-sft")
 
     system = lines(hk, ChatExample)[0].messages[0].content
-    assert "Hong Kong legal judgments" in system
-    assert "from English (en) into Traditional Chinese (zh-Hant-HK)" in system
+    assert system.startswith(
+        "You are a legal translator. Translate the user's text from English (en) into "
+        "Traditional Chinese as written in Hong Kong (zh-Hant-HK) completely and faithfully, "
+        "and answer with the translation only. The text is from a court judgment. Keep case "
+        "citations"
+    )
     system = lines(zh, ChatExample)[0].messages[0].content
-    assert "Hong Kong tenancy tribunal decisions" in system
-    assert "from Traditional Chinese (zh-Hant-HK) into English (en)" in system
+    assert "from Traditional Chinese as written in Hong Kong (zh-Hant-HK) into English (en)" in (
+        system
+    )
+    assert "Mandy" not in system and "tenancy" not in system
+
+
+BRIEF = {
+    "court": "Court of Final Appeal",
+    "case_number": "FACC 5/2024",
+    "parties": [
+        {"name": "HKSAR", "role": "respondent", "referred_to_as": "the respondent"},
+        {"name": "Chan Tai Man", "role": "appellant", "referred_to_as": "Chan"},
+        {"name": "", "role": "intervener", "referred_to_as": ""},
+    ],
+    "judges": ["Cheung CJ"],
+    "defined_terms": [],
+    "key_terms": [{"source": "appellant", "target": "上訴人"}],
+    "notes": "",
+}
+
+
+def test_the_instruction_tells_the_court_the_case_and_the_parties_of_each_document(project):
+    with_brief = make_document(project, title="HKSAR v Chan")
+    with_brief.brief = BRIEF
+    with_brief.save()
+    add_segment(with_brief, "The appeal is dismissed.", "上訴駁回。")
+    add_segment(make_document(project, title="No brief"), "Held.", "裁定。")
+
+    data, _ = exported(project, "jsonl-sft")
+
+    first, second = (example.messages[0].content for example in lines(data, ChatExample))
+    assert (
+        "The text is from a judgment of the Court of Final Appeal in FACC 5/2024. Name the "
+        "parties the same way throughout: HKSAR, the respondent; Chan Tai Man, the appellant, "
+        "referred to as “Chan”. Render these terms as shown: appellant → 上訴人. Keep case "
+        "citations"
+    ) in first
+    assert "The text is from a court judgment." in second and "HKSAR" not in second
+    for system in (first, second):
+        sentences = [s for s in system.split(". ") if s]
+        assert all(s[0].isupper() for s in sentences), system  # no broken sentence
+        assert system.endswith("unchanged.") and ".." not in system and " ." not in system
 
 
 def test_texts_round_trip_exactly_with_tokens_and_control_characters(project):

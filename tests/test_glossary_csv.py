@@ -60,9 +60,9 @@ def test_it_reads_utf8_with_a_bom_and_only_the_columns_given(project):
     ("data", "expected"),
     [
         ("appellant,上訴人\n".encode("big5"), "not UTF-8"),
-        (HEADER.encode("utf-16"), "UTF-16"),
         (b"source_term,target_term\nap\x00pellant,x\n", "NUL"),
-        ("source,target\nappellant,上訴人\n", "unknown columns “source”, “target”"),
+        ("source,colour\nappellant,上訴人\n", "unknown column “colour”"),
+        ("fr,de\nappellant,上訴人\n", "unknown columns “fr”, “de”"),
         ("source_term,note\nappellant,x\n", "no target_term column"),
         ("source_term,target_term,source_term\na,b,c\n", "twice"),
     ],

@@ -3,7 +3,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from workbench.memory.models import Term
+from workbench.memory.models import Term, TranslationMemory
 
 
 def url(project):
@@ -53,3 +53,20 @@ def test_it_forbids_a_translator(project, translator, client_for):
 
 def test_it_hides_the_page_from_outsiders(project, outsider, client_for):
     assert client_for(outsider).get(url(project)).status_code == 404
+
+
+def test_it_imports_the_two_column_csv_the_tm_page_takes(project, manager, client_for):
+    data = 'appellant,上訴人\n"costs, if any",訟費（如有）\n'
+    client = client_for(manager)
+    tm = client.post(
+        reverse("tm_import", args=[project.slug]), {"file": upload("pairs.csv", data)}, follow=True
+    )
+    assert tm.status_code == 200
+    memory = TranslationMemory.objects.get(owner=project)
+    assert memory.units.count() == 2
+    response = client.post(url(project), {"file": upload("pairs.csv", data)}, follow=True)
+    assert "2 terms added, 0 existing terms updated" in response.content.decode()
+    assert sorted(project.terms.values_list("source_term", "target_term")) == [
+        ("appellant", "上訴人"),
+        ("costs, if any", "訟費（如有）"),
+    ]

@@ -30,11 +30,11 @@ def test_assigning_work_notifies_the_assignee(client_for, manager, translator, d
         reverse("document_assign", args=[document.project.slug, document.pk]),
         {
             "assign": "",
-            "assignee": translator.pk,
-            "role": "translator",
-            "first_position": 2,
-            "last_position": 4,
-            "due_date": "2026-12-31",
+            "assign-assignee": translator.pk,
+            "assign-role": "translator",
+            "assign-first_position": 2,
+            "assign-last_position": 4,
+            "assign-due_date": "2026-12-31",
         },
     )
     notification = Notification.objects.get(user=translator)
@@ -88,7 +88,7 @@ def test_a_refused_send_back_notifies_nobody(reviewer, document):
 
 
 def test_the_top_bar_counts_unread_notifications(client_for, manager, translator, document):
-    document.assign(translator, role="translator", by=manager)
+    document.assign(translator, role="translator", by=manager, first_position=3, last_position=5)
     document.assign(translator, role="translator", by=manager, first_position=1, last_position=2)
     html = client_for(translator).get(reverse("home")).content.decode()
     inbox = html.split('id="inbox"')[1].split("</a>")[0]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -83,7 +85,12 @@ def test_a_manager_assigns_a_document_with_a_due_date(client_for, manager, trans
     )
     response = client_for(manager).post(
         reverse("document_assign", args=[project.slug, document.pk]),
-        {"assign": "", "assignee": translator.pk, "role": "translator", "due_date": "2026-12-31"},
+        {
+            "assign": "",
+            "assign-assignee": translator.pk,
+            "assign-role": "translator",
+            "assign-due_date": "2026-12-31",
+        },
     )
     assert response.status_code == 302
     assignment = document.assignments.get()
@@ -98,3 +105,9 @@ def test_language_tags_keep_their_canonical_form(tag):
     from workbench.projects.languages import normalise_language
 
     assert normalise_language(tag.upper()) == tag
+
+
+def test_a_new_member_is_a_translator_unless_the_manager_chooses(client_for, manager, project):
+    page = client_for(manager).get(reverse("project_members", args=[project.slug]))
+    selected = re.findall(r'<option value="(\w+)" selected>', page.content.decode())
+    assert selected == ["translator"]

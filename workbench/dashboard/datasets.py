@@ -46,7 +46,7 @@ def _money(value, places=2):
 
 
 def progress_table(overview):
-    columns = ["document", "due_date", "projected_finish", "overdue", "at_risk"]
+    columns = ["document", "due_date", "projected_finish", "overdue", "at_risk", "no_pace_yet"]
     columns += [f"{status}_segments" for status in STATUSES]
     columns += [f"{status}_words" for status in STATUSES]
     columns += ["words_left_to_approve", "percent_approved"]
@@ -57,6 +57,7 @@ def progress_table(overview):
             progress.projected_finish,
             progress.overdue,
             progress.at_risk,
+            progress.no_pace,
             *(progress.segments[status] for status in STATUSES),
             *(progress.words[status] for status in STATUSES),
             progress.remaining_words,

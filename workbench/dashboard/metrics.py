@@ -19,11 +19,11 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from workbench.documents.models import Assignment, Document, Segment
+from workbench.documents.models import Assignment, Document, Revision, Segment
 from workbench.jobs.models import Job, ModelCall
 from workbench.projects.capabilities import roles_that_can
 
@@ -70,6 +70,9 @@ class Progress:
     projected_finish: datetime.date | None = None
     overdue: bool = False
     at_risk: bool = False
+    # Due, not done, and the team has no pace yet to judge it by (day 0): neither on
+    # track nor at risk.
+    no_pace: bool = False
 
     @property
     def total_segments(self):
@@ -106,7 +109,7 @@ class Progress:
 class Overview:
     documents: list
     total: Progress
-    pace: float  # steps (words signed off + words approved) per day, last 7 days
+    pace: float | None  # steps (words signed off + approved) per day; None: no pace yet
     words_signed_off: int
     words_approved: int
     today: datetime.date
@@ -131,7 +134,8 @@ def overview(project, work, today):
     Documents are scheduled one after the other in order of due date, as the team works
     through them: a document's projected finish is when the steps left in it and in every
     document due before it are done at the team's pace. It is at risk when that day is
-    after its due date, or when nobody has signed anything off in the last week."""
+    after its due date. Before the team has a pace (see `pace_per_day`) nothing is at
+    risk: the page says "no pace yet" rather than guess."""
     documents = {
         document.pk: Progress(title=document.title, pk=document.pk, due_date=document.due_date)
         for document in project.documents.exclude(status=Document.Status.REJECTED).order_by(
@@ -151,7 +155,7 @@ def overview(project, work, today):
     recent = [row for row in work if row["day"] > today - datetime.timedelta(days=PACE_DAYS)]
     signed_off = sum(row["words_translated"] + row["words_propagated"] for row in recent)
     approved = sum(row["words_approved"] for row in recent)
-    steps_per_day = (signed_off + approved) / PACE_DAYS
+    steps_per_day = pace_per_day(recent, today, team_steps)
     steps_before = 0
     for progress in documents.values():
         steps_before += progress.steps_left
@@ -162,8 +166,11 @@ def overview(project, work, today):
             progress.projected_finish = today if progress.total_words else None
         if progress.due_date and not progress.done:
             progress.overdue = progress.due_date < today
-            progress.at_risk = not progress.overdue and (
-                progress.projected_finish is None or progress.projected_finish > progress.due_date
+            progress.no_pace = not progress.overdue and steps_per_day is None
+            progress.at_risk = (
+                not progress.overdue
+                and progress.projected_finish is not None
+                and progress.projected_finish > progress.due_date
             )
     if total.steps_left and steps_per_day:
         total.projected_finish = today + datetime.timedelta(
@@ -172,11 +179,31 @@ def overview(project, work, today):
     return Overview(
         documents=list(documents.values()),
         total=total,
-        pace=round(steps_per_day, 1),
+        pace=round(steps_per_day, 1) if steps_per_day is not None else None,
         words_signed_off=signed_off,
         words_approved=approved,
         today=today,
     )
+
+
+def team_steps(row):
+    return row["words_translated"] + row["words_propagated"] + row["words_approved"]
+
+
+def person_steps(row):
+    return row["words_translated"] + row["words_approved"]
+
+
+def pace_per_day(rows, today, steps):
+    """Steps per day over the last PACE_DAYS days, counted from the first day with work
+    among them; None while there is no pace yet: until work was signed off on a day before
+    today, a morning's work says nothing of a week (on day 0 nobody is behind)."""
+    days = [row["day"] for row in rows if steps(row)]
+    if not any(day < today for day in days):
+        return None
+    first = max(min(days), today - datetime.timedelta(days=PACE_DAYS - 1))
+    total = sum(steps(row) for row in rows if row["day"] >= first)
+    return total / ((today - first).days + 1)
 
 
 def daily_work(project, first_day):
@@ -240,6 +267,7 @@ class PersonWork:
     assigned_words_left: int = 0
     assigned_due: datetime.date | None = None
     behind: bool = False
+    no_pace: bool = False  # work assigned and due, but no pace of theirs to judge it by
 
     @property
     def seconds_per_segment(self):
@@ -306,12 +334,11 @@ def people(project, work, period, today, overview):
         or summed["timed_revisions"]
     ]
     recent = today - datetime.timedelta(days=PACE_DAYS)
-    pace = {}
+    rows_of = {}
     for row in work:
         if row["person"] is not None and row["day"] > recent:
-            pace[row["person"]] = (
-                pace.get(row["person"], 0) + row["words_translated"] + row["words_approved"]
-            )
+            rows_of.setdefault(row["person"], []).append(row)
+    pace = {name: pace_per_day(rows, today, person_steps) for name, rows in rows_of.items()}
     documents = {progress.pk: progress for progress in overview.documents}
     _add_assigned_work(project, totals, today, documents, pace)
     return {"period": period, "periods": periods, "series": series, "people": totals}
@@ -367,9 +394,14 @@ def _add_assigned_work(project, totals, today, documents, pace):
     for name, work in totals.items():
         if not work.assigned_words_left or not work.assigned_due:
             continue
-        per_day = pace.get(name, 0) / PACE_DAYS
+        per_day = pace.get(name)
         days_left = (work.assigned_due - today).days + 1
-        work.behind = days_left <= 0 or per_day * days_left < work.assigned_words_left
+        if days_left <= 0:
+            work.behind = True  # past the due date with words left: late, pace or not
+        elif per_day is None:
+            work.no_pace = True
+        else:
+            work.behind = per_day * days_left < work.assigned_words_left
 
 
 def acceptance_this_week_and_last(work, today):
@@ -410,14 +442,27 @@ def acceptance_this_week_and_last(work, today):
 # Agents --------------------------------------------------------------------------------
 
 
-def agents(project, approved_words=None):
+def words_approved_here(project):
+    """Words of the segments now approved that a person approved in this workbench. A
+    segment imported already approved (from a bilingual file, say) cost the agents
+    nothing, so it must not lower their cost per approved word."""
+    approved_by_a_person = Revision.objects.filter(
+        segment=OuterRef("pk"),
+        origin=Revision.Origin.PERSON,
+        new_status=Segment.Status.APPROVED,
+    )
+    return Segment.objects.filter(
+        Exists(approved_by_a_person),
+        document__project=project,
+        status=Segment.Status.APPROVED,
+    ).aggregate(words=Coalesce(Sum("word_count"), 0))["words"]
+
+
+def agents(project):
     """Calls, tokens, failures and estimated cost per model and role; the cost of the
-    agents per approved word (pass the project's approved words when they are known).
-    A call whose worker died before it returned counts, with its estimated prompt."""
-    if approved_words is None:
-        approved_words = StatusTally.objects.filter(
-            document__project=project, status=Segment.Status.APPROVED
-        ).aggregate(words=Coalesce(Sum("words"), 0))["words"]
+    agents per word approved here (`words_approved_here`). A call whose worker died
+    before it returned counts, with its estimated prompt."""
+    approved_words = words_approved_here(project)
     rows = list(
         ModelCall.objects.filter(project=project)
         .values("model", "role")

@@ -44,6 +44,20 @@ class ModelPrice(models.Model):
         return f"{self.model}: ${self.input_per_million} in / ${self.output_per_million} out"
 
     @classmethod
+    def copy_prices(cls, template, project, by):
+        """The template's own prices, for a project set up from it."""
+        cls.objects.bulk_create(
+            cls(
+                project=project,
+                model=price.model,
+                input_per_million=price.input_per_million,
+                output_per_million=price.output_per_million,
+                updated_by=by,
+            )
+            for price in template.model_prices.all()
+        )
+
+    @classmethod
     def prices_for(cls, project, models_used):
         """{model: (input, output) per million tokens} for the models that have a price in
         `project`: its own, else the installation's, else settings.WORKBENCH_MODEL_PRICES."""

@@ -40,7 +40,7 @@ def dashboard(request, slug):
     period = _period(request)
     overview, people, acceptance = metrics.figures(project, period)
     learning = _learning(project, overview.today)
-    agents = metrics.agents(project, overview.total.words["approved"])
+    agents = metrics.agents(project)
     filters = ActivityFilter(request.GET, project=project)
     events = activity(project, **filters.choices(), limit=EVENTS_SHOWN)
     charts = {
@@ -92,7 +92,7 @@ def _table(project, name, request):
     if name == "acceptance":
         return datasets.acceptance_table(metrics.figures(project)[2])
     if name == "agents":
-        return datasets.agents_table(metrics.agents(project, approved_words=None))
+        return datasets.agents_table(metrics.agents(project))
     if name == "learning":
         return datasets.learning_table(_learning(project, metrics.local_today())["rows"])
     if name == "activity":

@@ -4,7 +4,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 
 from workbench.projects.models import Notification, Project
@@ -77,16 +77,27 @@ class Document(models.Model):
 
     def assign(self, person, *, role, by, first_position=None, last_position=None, due_date=None):
         """Give the person this document (or a range of its segments) to translate or
-        review, and tell them so."""
-        assignment = self.assignments.create(
-            assignee=person,
-            role=role,
-            first_position=first_position,
-            last_position=last_position,
-            due_date=due_date,
-            assigned_by=by,
-        )
-        Notification.for_assignment(assignment)
+        review, and tell them so. Raises AssignmentRefused, saying what to do, when they
+        already have that work on any of these segments or the range is not one."""
+        with transaction.atomic():
+            # Two managers assigning at once see each other's assignment.
+            Document.objects.select_for_update().filter(pk=self.pk).first()
+            refusal = Assignment.overlap_refusal(self, person, role, first_position, last_position)
+            if refusal:
+                raise AssignmentRefused(refusal)
+            try:
+                with transaction.atomic():
+                    assignment = self.assignments.create(
+                        assignee=person,
+                        role=role,
+                        first_position=first_position,
+                        last_position=last_position,
+                        due_date=due_date,
+                        assigned_by=by,
+                    )
+            except IntegrityError:
+                raise AssignmentRefused(Assignment.RANGE_REFUSED) from None
+            Notification.for_assignment(assignment)
         return assignment
 
 
@@ -291,6 +302,17 @@ class Revision(models.Model):
         return self.new_target, origin
 
 
+RANGE_REFUSED = (
+    "A range runs from a first segment (1 or more) to a last one no lower than it; enter "
+    "both numbers, lower first, or neither for the whole document."
+)
+
+
+class AssignmentRefused(Exception):
+    """The assignment would repeat work already given, or its range is not one; the
+    message says what to do. Nothing changed."""
+
+
 class Assignment(models.Model):
     """Work given to a person: a whole document, or a range of its segments, to translate
     or to review, with the date it is due. The one way work is assigned."""
@@ -308,6 +330,7 @@ class Assignment(models.Model):
     first_position = models.PositiveIntegerField(null=True, blank=True)
     last_position = models.PositiveIntegerField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
+    RANGE_REFUSED = RANGE_REFUSED
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -321,11 +344,37 @@ class Assignment(models.Model):
                 condition=(Q(first_position__isnull=True) & Q(last_position__isnull=True))
                 | Q(first_position__gte=1, last_position__gte=models.F("first_position")),
                 name="assignment_whole_or_range",
+                violation_error_message=RANGE_REFUSED,
             )
         ]
 
     def __str__(self):
         return f"{self.get_role_display()} {self.scope} of {self.document} · {self.assignee}"
+
+    @classmethod
+    def overlapping(cls, document, person, role, first_position, last_position):
+        """The person's assignments to the same work on the document that share a segment
+        with this range (None for the whole document, which shares every segment)."""
+        found = cls.objects.filter(document=document, assignee=person, role=role)
+        if first_position is None:
+            return found
+        return found.filter(
+            Q(first_position__isnull=True)
+            | Q(first_position__lte=last_position, last_position__gte=first_position)
+        )
+
+    @classmethod
+    def overlap_refusal(cls, document, person, role, first_position, last_position):
+        """The sentence refusing work the person already has on some of these segments,
+        or "" when they have none."""
+        earlier = cls.overlapping(document, person, role, first_position, last_position).first()
+        if earlier is None:
+            return ""
+        return (
+            f"{person.get_username()} is already assigned to "
+            f"{earlier.get_role_display().lower()} {earlier.scope}. Choose segments outside "
+            "that range, or remove the earlier assignment first."
+        )
 
     @property
     def whole_document(self):

@@ -121,8 +121,8 @@ def document_assign(request, slug, document_id):
         deadline.save()
         messages.success(request, f"Due date of “{document.title}” saved.")
         return redirect("document_assign", slug=slug, document_id=document.pk)
-    if form.is_bound and form.is_valid():
-        assignment = form.save(by=request.user)
+    assignment = form.save(by=request.user) if form.is_bound and form.is_valid() else None
+    if assignment is not None:
         audit.record(
             AuditEvent.Kind.ASSIGNMENT_CREATED,
             project=document.project,

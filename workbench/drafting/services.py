@@ -1,5 +1,8 @@
 """Starting the agents on a document, and what the pages show of their work."""
 
+from django.db.models import Count, Q
+
+from workbench.documents.models import Revision
 from workbench.jobs.models import DraftBatch, Job
 from workbench.jobs.services import TooManyJobs, enqueue, retry_job
 from workbench.projects.capabilities import can
@@ -134,3 +137,32 @@ def draft_outcomes(document):
     for job_batches in by_job.values():
         outcomes.update(latest_outcomes(job_batches))
     return outcomes
+
+
+def machine_drafted(document):
+    """(segments the agents drafted, segments filled from the TM) in the document, from
+    its history: a segment counts once however often it was drafted, and stays counted
+    once a person confirms or approves it (its status then says translated or approved,
+    which is why the status counts alone cannot say what was drafted)."""
+    counted = Revision.objects.filter(segment__document=document).aggregate(
+        agents=Count("segment", filter=Q(origin=Revision.Origin.AGENT), distinct=True),
+        tm=Count("segment", filter=Q(origin=Revision.Origin.TM), distinct=True),
+    )
+    return counted["agents"], counted["tm"]
+
+
+def what_was_drafted(result):
+    """A drafting job's outcome counters as the drafting page and the command say them:
+    every segment the agents wrote counts as drafted, those with issues left for a person
+    among them (the counters keep "drafted" and "flagged" apart)."""
+    drafted = result.get("drafted", 0) + result.get("flagged", 0)
+    lines = [f"{drafted:,} drafted by the agents"]
+    if result.get("flagged"):
+        lines[0] += f" ({result['flagged']:,} with issues to check)"
+    if result.get("from_tm"):
+        lines.append(f"{result['from_tm']:,} filled from the TM")
+    if result.get("failed"):
+        lines.append(f"{result['failed']:,} got no text")
+    if result.get("late"):
+        lines.append(f"{result['late']:,} changed by a person meanwhile (offered as suggestions)")
+    return lines

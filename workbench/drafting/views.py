@@ -27,6 +27,7 @@ from .services import (
     can_start_drafting,
     draft_outcomes,
     drafting_params,
+    machine_drafted,
     retry_failed_segments,
     start_drafting,
 )
@@ -73,6 +74,7 @@ def drafting(request, slug, document_id):
         "can_start": can_start_drafting(document, request.user, role),
         "brief": brief_of(document),
         "counts": document.status_counts(),
+        "drafted": machine_drafted(document),
     }
     setup, context["model_problem"] = agent_setup(document.project)
     context["models"] = _by_model(setup)

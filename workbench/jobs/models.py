@@ -26,6 +26,14 @@ class JobStateError(Exception):
     """A person asked for a transition the job's state does not allow."""
 
 
+def counters(result):
+    """Each counter of a job's result as "1,234 tokens in"."""
+    return [
+        f"{count:,} {name.replace('_', ' ')}" if isinstance(count, int) else f"{name}: {count}"
+        for name, count in result.items()
+    ]
+
+
 class Job(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -98,11 +106,14 @@ class Job(models.Model):
 
     @property
     def summary(self):
-        """The handler's counters as people read them: "76,866 tokens in"."""
-        return [
-            f"{count:,} {name.replace('_', ' ')}" if isinstance(count, int) else f"{name}: {count}"
-            for name, count in self.result.items()
-        ]
+        """The handler's counters as people read them: "76,866 tokens in", or as the
+        kind's own summary words them (registry.job_summary)."""
+        from .registry import summary_for
+
+        summary = summary_for(self.kind)
+        if summary is not None:
+            return summary(self.result)
+        return counters(self.result)
 
     # Claiming and finishing: the runner's side.
 

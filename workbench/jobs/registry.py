@@ -37,6 +37,7 @@ from django.conf import settings
 from django.utils.module_loading import autodiscover_modules
 
 _handlers = {}
+_summaries = {}
 
 
 class JobCancelled(Exception):
@@ -85,6 +86,22 @@ def handler_for(kind):
             f"No handler is registered for jobs of kind “{kind}”. The worker may run older "
             "code than the web server: restart the workers, then retry the job."
         ) from None
+
+
+def job_summary(kind):
+    """Register `summary(result) -> list of phrases` as how a kind's counters read, where
+    the plain "N name" of each counter would mislead (a drafted segment with issues is
+    still drafted)."""
+
+    def register(summary):
+        _summaries[kind] = summary
+        return summary
+
+    return register
+
+
+def summary_for(kind):
+    return _summaries.get(kind)
 
 
 def registered_kinds():

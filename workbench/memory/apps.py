@@ -6,10 +6,19 @@ class MemoryConfig(AppConfig):
 
     def ready(self):
         from workbench.documents.signals import revisions_recorded
+        from workbench.projects.signals import project_copied
 
         from . import checks  # noqa: F401  (registers the system check)
+        from .copying import copy_from_template
         from .services import follow_review
 
+        project_copied.connect(
+            lambda sender, project, template, by, **kwargs: copy_from_template(
+                project, template, by
+            ),
+            weak=False,
+            dispatch_uid="memory.copy_from_template",
+        )
         revisions_recorded.connect(
             lambda sender, revisions, **kwargs: follow_review(revisions),
             weak=False,

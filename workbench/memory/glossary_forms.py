@@ -27,8 +27,9 @@ class TermForm(forms.ModelForm):
 
 class GlossaryImportForm(forms.Form):
     file = forms.FileField(
-        help_text="TBX (TBX-Basic with tig or ntig, or TBX v3) or CSV in UTF-8 with the "
-        "header source_term, target_term, part_of_speech, note, domain, case_sensitive, "
-        "status (or the two language codes for the terms, and definition, part of speech, "
-        "usage status)."
+        help_text="TBX (TBX-Basic with tig or ntig, or TBX v3), or CSV or TSV in the shapes "
+        "the TM importer takes: two columns (source, target) without a header, or a header "
+        "naming the columns: source_term, target_term, part_of_speech, note, domain, "
+        "case_sensitive, status (or the two language codes, source and target, definition, "
+        "part of speech, usage status)."
     )

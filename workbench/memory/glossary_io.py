@@ -6,7 +6,6 @@ is no problem at all, so a file with one bad row changes nothing and says what t
 """
 
 import codecs
-import csv
 import io
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -21,6 +20,7 @@ from workbench.documents.importers.safety import reject_unsafe_xml
 from workbench.documents.services import check_upload
 from workbench.spreadsheets import SafeWriter, unneutralise
 
+from . import csv_shapes
 from .glossary import merge_terms
 from .models.glossary import Term, normalise_term_text, term_text_problem
 
@@ -111,12 +111,12 @@ def import_glossary(project, *, data, filename, user=None):
     suffix = PurePath(filename).suffix.lower()
     if suffix in {".tbx", ".xml"}:
         rows, problems = read_tbx(data, project)
-    elif suffix == ".csv":
+    elif suffix in {".csv", ".tsv", ".txt"}:
         rows, problems = read_csv(data, project)
     else:
         raise GlossaryRejected(
-            f"“{filename}” is neither a TBX (.tbx, .xml) nor a CSV (.csv) file; export the glossary "
-            "in one of those formats and upload it again."
+            f"“{filename}” is neither a TBX (.tbx, .xml) nor a CSV (.csv, .tsv) file; export "
+            "the glossary in one of those formats and upload it again."
         )
     if len(rows) > MAX_TERMS_PER_IMPORT:
         raise GlossaryRejected(
@@ -202,47 +202,65 @@ def parse_yes_no(value):
 
 
 def read_csv(data, project=None):
-    """Rows of a UTF-8 CSV file with a header row; returns (rows, problems).
+    """Rows of a CSV file in any shape `csv_shapes` reads; returns (rows, problems).
 
-    The header names the workbench's columns, or as termbase tools write them: the
-    project's two language codes for the terms ("en", "zh-Hant-HK"), "definition",
-    "part of speech", "usage status", "subject field".
+    A header names the workbench's columns, or as termbase tools write them: the project's
+    two language codes for the terms ("en", "zh-Hant-HK", either order), "source" and
+    "target", "definition", "part of speech", "usage status", "subject field". Without a
+    header (the two-column file the TM importer takes), the columns are the source and the
+    target term.
     """
-    text = _decode_utf8(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = [_column(name, project) for name in next(reader, [])]
-    except csv.Error as error:
-        raise GlossaryRejected(f"The header row cannot be read as CSV ({error}).") from None
-    _check_header(header)
+        lines = csv_shapes.read_rows(data)
+    except csv_shapes.CsvUnreadable as unreadable:
+        raise GlossaryRejected(str(unreadable)) from None
+    numbered = [(number, cells) for number, cells in enumerate(lines, start=1) if cells]
+    if not numbered:
+        return [], []
+    first = numbered[0][1]
+    header = [_column(name, project) for name in first]
+    has_header = _is_header(header, first)
+    if has_header:
+        _check_header(header)
+        numbered = numbered[1:]
+    else:
+        header = ["source_term", "target_term"]
     rows, problems = [], []
-    try:
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            label = f"Row {number}"
-            if len(cells) > len(header):
-                problems.append(
-                    (
-                        number,
-                        f"{label}: it has {len(cells)} cells but the header names "
-                        f"{len(header)} columns (a comma inside a cell needs quotes).",
-                    )
-                )
-                continue
-            cells += [""] * (len(header) - len(cells))
-            fields = {name: unneutralise(cell) for name, cell in zip(header, cells, strict=True)}
-            definition = fields.pop("definition", "").strip()
-            if definition:
-                fields["note"] = "\n".join(filter(None, [definition, fields.get("note", "")]))
-            rows.append(Row(number, label, fields))
-    except csv.Error as error:
-        raise GlossaryRejected(
-            f"Row {reader.line_num} cannot be read as CSV ({error}); nothing was imported."
-        ) from None
+    for number, cells in numbered:
+        if not any(cell.strip() for cell in cells):
+            continue
+        label = f"Row {number}"
+        if len(cells) > len(header):
+            problems.append((number, f"{label}: {_too_many_cells(cells, header, has_header)}"))
+            continue
+        cells += [""] * (len(header) - len(cells))
+        fields = {name: unneutralise(cell) for name, cell in zip(header, cells, strict=True)}
+        definition = fields.pop("definition", "").strip()
+        if definition:
+            fields["note"] = "\n".join(filter(None, [definition, fields.get("note", "")]))
+        rows.append(Row(number, label, fields))
     return rows, problems
+
+
+def _is_header(columns, cells):
+    """A first row names columns when a cell names one of ours, or the row names two text
+    columns as the TM importer reads them ("en,fr" for another pair is a header too, and
+    refused for its columns)."""
+    known = set(CSV_COLUMNS) | {"definition"}
+    return bool(known & set(columns)) or csv_shapes.is_two_column_header(cells)
+
+
+def _too_many_cells(cells, header, has_header):
+    if has_header:
+        return (
+            f"it has {len(cells)} cells but the header names {len(header)} columns (a comma "
+            "inside a cell needs quotes)."
+        )
+    return (
+        f"it has {len(cells)} cells, but a file without a header row holds two: the source "
+        "term and the target term. Add a first row naming the columns (source_term, "
+        "target_term, note...) or put quotes around cells that contain a comma."
+    )
 
 
 def _column(name, project):
@@ -251,31 +269,15 @@ def _column(name, project):
     words = name.strip().lower().replace(" ", "_").replace("-", "_")
     if words in COLUMN_ALIASES:
         return COLUMN_ALIASES[words]
+    said = csv_shapes.column_word(name)
+    if said:
+        return f"{said}_term"
     if project is not None and name.strip():
         if same_language(name.strip(), project.source_language):
             return "source_term"
         if same_language(name.strip(), project.target_language):
             return "target_term"
     return name.strip().lower().replace(" ", "_")
-
-
-def _decode_utf8(data):
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise GlossaryRejected(
-            "The CSV file is UTF-16, not UTF-8. Save it as “CSV UTF-8” (Excel) or with UTF-8 "
-            "encoding and upload it again."
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise GlossaryRejected(
-            f"The CSV file is not UTF-8: byte {error.start + 1} (0x{data[error.start]:02X}) is "
-            "not valid UTF-8, so it was probably saved as Big5, GB18030 or a Windows code "
-            "page. Save it as “CSV UTF-8” and upload it again."
-        ) from None
-    if "\x00" in text:
-        raise GlossaryRejected("The CSV file contains NUL bytes; it is not a text file.")
-    return text
 
 
 def _check_header(header):

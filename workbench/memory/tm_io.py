@@ -16,7 +16,6 @@ Same source and same target already in the memory: the unit is merged (its `upda
 and `imported_from` change), never repeated.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -28,12 +27,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from lxml import etree
 
-from agents.languages import LanguageTagError, normalise_tag, same_language
+from agents.languages import same_language
 from workbench.documents.importers import xliff as xliff_importer
 from workbench.documents.importers.base import ImportRejected
 from workbench.documents.importers.safety import PROLOG_BYTES, check_doctype, open_zip_safely
 from workbench.documents.placeholders import TOKEN
 
+from . import csv_shapes
 from .models import TranslationUnit
 
 FORMATS = {
@@ -426,39 +426,13 @@ def _tmx_date(moment):
 
 # CSV and XLSX ------------------------------------------------------------------------
 
-HEADER_WORDS = {"source", "target", "source text", "target text", "original", "translation"}
-
 
 def _read_csv(stream, memory):
-    text = _decode(stream.read())
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as error:
-        raise MemoryImportRejected(f"The CSV file cannot be read: {error}.") from None
+        rows = csv_shapes.read_rows(stream.read())
+    except csv_shapes.CsvUnreadable as unreadable:
+        raise MemoryImportRejected(str(unreadable)) from None
     yield from _two_columns(rows, memory, "CSV file")
-
-
-def _decode(data):
-    for bom, encoding in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(encoding)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise MemoryImportRejected(
-            f"The CSV file is not UTF-8 text (byte 0x{data[error.start]:02X} on line {line}); "
-            "it was probably saved as Big5, GB18030 or a Windows code page. Save it as "
-            "“CSV UTF-8” and import it again."
-        ) from None
 
 
 def _read_xlsx(stream, memory):
@@ -487,7 +461,7 @@ def _two_columns(rows, memory, kind):
     and language tags there must be the memory's pair (either order)."""
     swapped = False
     start = 1
-    if rows and _is_header(rows[0]):
+    if rows and csv_shapes.is_two_column_header(rows[0]):
         swapped = _check_file_languages(*_header_languages(rows[0]), memory, kind)
         start = 2
     for number, row in enumerate(rows[start - 1 :], start=start):
@@ -500,28 +474,11 @@ def _two_columns(rows, memory, kind):
         yield f"row {number}", source, target
 
 
-def _is_header(row):
-    cells = [(cell or "").strip() for cell in row[:2]]
-    if len(cells) < 2:
-        return False
-    if all(cell.lower() in HEADER_WORDS for cell in cells):
-        return True
-    return all(_is_language_tag(cell) for cell in cells)
-
-
 def _header_languages(row):
     cells = [(cell or "").strip() for cell in row[:2]]
-    if all(_is_language_tag(cell) for cell in cells):
+    if all(csv_shapes.is_language_tag(cell) for cell in cells):
         return cells
     return "", ""
-
-
-def _is_language_tag(text):
-    try:
-        normalise_tag(text)
-    except LanguageTagError:
-        return False
-    return True
 
 
 # XLIFF -------------------------------------------------------------------------------

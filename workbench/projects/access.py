@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from .capabilities import check_can
+from .capabilities import check_can, roles_that_can
 from .models import Membership, Project
 
 
@@ -23,3 +23,10 @@ def get_project_for_user(request, slug, action=None):
 
 def projects_of(user):
     return Project.objects.filter(memberships__user=user).distinct()
+
+
+def managed_by(user):
+    """The projects whose settings the user may manage (to copy one, for example)."""
+    return Project.objects.filter(
+        memberships__user=user, memberships__role__in=roles_that_can("project.manage")
+    ).distinct()

@@ -25,6 +25,8 @@ CAPABILITIES = {
     "document.view": EVERYONE,
     "document.upload": MANAGING,
     "document.assign": MANAGING,
+    # Given translation work without a word; a reviewer needs the manager's confirmation.
+    "assignment.translate": frozenset({MANAGER, TRANSLATOR}),
     "document.delete": MANAGING,
     "document.brief.edit": REVIEWING,
     "pseudonyms.view": MANAGING,  # which personal data a placeholder stands for

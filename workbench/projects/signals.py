@@ -8,3 +8,6 @@ from django.dispatch import Signal
 member_changed = Signal()
 # project, by, changes ({field: [before, after]})
 settings_changed = Signal()
+# project (new), template (the project it was set up from), by: the layers above copy
+# what they own (glossary terms, memories read, prices) inside the creating transaction.
+project_copied = Signal()

@@ -6,10 +6,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .access import get_project_for_user, projects_of
-from .capabilities import MANAGER
 from .forms import MemberForm, ProjectForm, ProjectSettingsForm
-from .models import Membership
-from .services import MembershipRefused, do_change_settings, do_remove_member, do_set_member
+from .services import (
+    MembershipRefused,
+    ProjectRefused,
+    do_change_settings,
+    do_create_project,
+    do_remove_member,
+    do_set_member,
+)
 
 
 @login_required
@@ -27,13 +32,16 @@ def home(request):
 @login_required
 @permission_required("projects.add_project", raise_exception=True)
 def project_create(request):
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        project = form.save(commit=False)
-        project.created_by = request.user
-        project.save()
-        Membership.objects.create(project=project, user=request.user, role=MANAGER)
-        messages.success(request, f"Project “{project.name}” created.")
+        try:
+            project = do_create_project(form, by=request.user)
+        except ProjectRefused as refused:
+            form.add_error("slug", str(refused))
+            return render(request, "projects/project_form.html", {"form": form})
+        template = form.cleaned_data.get("template")
+        copied = f", set up like “{template.name}”" if template else ""
+        messages.success(request, f"Project “{project.name}” created{copied}.")
         return redirect("project_detail", slug=project.slug)
     return render(request, "projects/project_form.html", {"form": form})
 

@@ -25,12 +25,15 @@ blocks (headings in Heading styles, typed paragraph numbers kept).
 
 import copy
 import io
+from dataclasses import dataclass
 
 import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from lxml import etree
+
+from agents.languages import is_cjk, office_language
 
 from ..importers.base import ImportRejected
 from ..importers.docx import SPACES, open_word, read_for_writing, runs_in
@@ -46,30 +49,37 @@ TEXT_ONLY = {
 TEXT = TEXT_ONLY - {qn("w:rPr"), qn("w:lastRenderedPageBreak")}
 CONTAINERS = {qn("w:hyperlink"), qn("w:ins"), qn("w:smartTag"), qn("w:moveTo")}
 REMOVED_CHANGES = {qn("w:del"), qn("w:moveFrom")}
-# Word's own language ids for Chinese: it does not read script subtags.
-WORD_LANGUAGE = {
-    "zh-Hant-HK": "zh-HK",
-    "zh-Hant-MO": "zh-MO",
-    "zh-Hant-TW": "zh-TW",
-    "zh-Hant": "zh-TW",
-    "zh-Hans-CN": "zh-CN",
-    "zh-Hans-SG": "zh-SG",
-    "zh-Hans": "zh-CN",
-}
-EAST_ASIAN = {"zh", "ja", "ko", "yue"}
 
 
-def word_language(tag):
-    return WORD_LANGUAGE.get(tag, tag)
+@dataclass(frozen=True)
+class RunLanguage:
+    """What w:lang says of translated text: `val` for its Latin text and `east_asia`
+    for its Chinese, Japanese or Korean characters (None: leave as the original has it)."""
+
+    val: str
+    east_asia: str | None
+
+
+def run_language(source, target):
+    """A Chinese translation is proofed as Chinese of its region throughout; an English
+    one as English, with Chinese characters left in it (names) read as the source's."""
+    office = office_language(target)
+    if is_cjk(target):
+        return RunLanguage(office, office)
+    return RunLanguage(office, office_language(source) if is_cjk(source) else None)
+
+
+def project_run_language(project):
+    return run_language(project.source_language, project.target_language)
 
 
 def write_docx(document, segments):
     data = document.original_file.open("rb").read()
     word = open_word(data)
     blocks, note_parts = read_for_writing(word)
-    language = document.project.target_language
-    translated = translated_blocks(segments, language)
+    translated = translated_blocks(segments, document.project.target_language)
     _check_same_blocks(blocks, translated)
+    language = project_run_language(document.project)
     writer = _ParagraphWriter(language)
     for block in translated:
         if any(done for _, done in block.texts):  # an untranslated block stays as it was
@@ -103,8 +113,7 @@ def _store_part(part, root):
 
 class _ParagraphWriter:
     def __init__(self, language):
-        self.language = word_language(language)
-        self.east_asian = language.split("-")[0].lower() in EAST_ASIAN
+        self.language = language
 
     def write(self, original, block):
         paragraphs = original.paragraphs
@@ -211,11 +220,11 @@ class _ParagraphWriter:
         if properties is None:
             properties = OxmlElement("w:rPr")
             run.insert(0, properties)
-        set_language(properties, self.language, self.east_asian)
+        set_language(properties, self.language)
 
 
-def set_language(properties, language, east_asian):
-    """w:lang of run properties: w:val, and w:eastAsia for Chinese and Japanese text."""
+def set_language(properties, language):
+    """w:lang of run properties: w:val, and w:eastAsia where `language` says (RunLanguage)."""
     lang = properties.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -226,15 +235,18 @@ def set_language(properties, language, east_asian):
             following.addprevious(lang)
         else:
             properties.append(lang)
-    lang.set(qn("w:val"), language)
-    if east_asian:
-        lang.set(qn("w:eastAsia"), language)
+    _set_lang(lang, language)
+
+
+def _set_lang(lang, language):
+    lang.set(qn("w:val"), language.val)
+    if language.east_asia:
+        lang.set(qn("w:eastAsia"), language.east_asia)
 
 
 def _set_style_languages(word, language):
-    """The document defaults and every style that names a language get the target."""
-    east_asian = language.split("-")[0].lower() in EAST_ASIAN
-    language = word_language(language)
+    """The document defaults and every style that names a language (paragraph,
+    character, table styles) get the target; the others inherit the defaults."""
     styles = word.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:
@@ -246,11 +258,9 @@ def _set_style_languages(word, language):
         if properties is None:
             properties = OxmlElement("w:rPr")
             run_defaults.append(properties)
-        set_language(properties, language, east_asian)
+        set_language(properties, language)
     for lang in styles.iter(qn("w:lang")):
-        lang.set(qn("w:val"), language)
-        if east_asian:
-            lang.set(qn("w:eastAsia"), language)
+        _set_lang(lang, language)
 
 
 def _pieces(text):
@@ -293,11 +303,11 @@ def write_rebuilt_docx(document, segments):
         number = block.paragraph_number
         prefix = (f"{number}.\t" if number.isdigit() else f"{number}\t") if number else ""
         word.add_paragraph(prefix + text)
-    _set_style_languages(word, language)
-    east_asian = language.split("-")[0].lower() in EAST_ASIAN
+    run_language = project_run_language(document.project)
+    _set_style_languages(word, run_language)
     for paragraph in word.paragraphs:
         for run in paragraph.runs:
-            set_language(run._r.get_or_add_rPr(), word_language(language), east_asian)
+            set_language(run._r.get_or_add_rPr(), run_language)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()

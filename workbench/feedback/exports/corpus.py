@@ -91,7 +91,7 @@ class Corpus:
                 f"“{self.project.name}”."
             )
         # Few documents, many segments: titles and dates are looked up, not joined.
-        documents = self.project.documents.only("title", "created_at", "project_id")
+        documents = self.project.documents.only("title", "created_at", "project_id", "brief")
         if self.document is not None:
             documents = documents.filter(pk=self.document.pk)
         self.documents = {document.pk: document for document in documents}

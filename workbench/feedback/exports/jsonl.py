@@ -12,36 +12,36 @@ person changed after a machine wrote it:
      "non_preferred_output": [{"role": "assistant", "content": <the machine's text>}]}
 
 Texts keep the workbench's protected tokens ("⟦1⟧"), which is what the agents see and
-must learn to carry over. The instruction names the language pair and the domain: the
-project's description, else Hong Kong legal judgments.
+must learn to carry over. The instruction names the language pair and what the
+document's brief says (court, case, parties), per document.
 """
 
 import json
 
-from django.conf.locale import LANG_INFO
-
-DEFAULT_DOMAIN = "Hong Kong legal judgments"
-
-
-def language_name(tag):
-    """ "Traditional Chinese (zh-Hant-HK)": Django's name for the most specific known
-    part of the tag, and the tag itself."""
-    parts = tag.lower().split("-")
-    for length in range(len(parts), 0, -1):
-        info = LANG_INFO.get("-".join(parts[:length]))
-        if info and "name" in info:
-            return f"{info['name']} ({tag})"
-    return tag
+from agents.context import LanguagePair
+from agents.prompts import fine_tuning_instruction
+from agents.schemas import stored_brief
 
 
-def instruction(project):
-    domain = " ".join(project.description.split()) or DEFAULT_DOMAIN
-    return (
-        f"You translate {domain} from {language_name(project.source_language)} into "
-        f"{language_name(project.target_language)}. Translate the user's text completely and "
-        "faithfully, keep legal terms, case citations, numbers and dates exact, carry over "
-        "every tag such as ⟦1⟧ unchanged, and answer with the translation only."
-    )
+class Instructions:
+    """The system message for each document's examples (agents/prompts.py builds it
+    from the language pair and the document's brief), made once per document."""
+
+    def __init__(self, corpus):
+        self.pair = LanguagePair(corpus.source_language, corpus.target_language)
+        self.documents = corpus.documents
+        self.made = {}
+
+    def for_segment(self, segment):
+        document_id = segment.document_id
+        if document_id not in self.made:
+            document = self.documents.get(document_id)
+            brief = stored_brief(document.brief) if document is not None else None
+            self.made[document_id] = {
+                "role": "system",
+                "content": fine_tuning_instruction(self.pair, brief),
+            }
+        return self.made[document_id]
 
 
 def _line(example):
@@ -49,13 +49,13 @@ def _line(example):
 
 
 def write_sft(corpus, tally):
-    system = {"role": "system", "content": instruction(corpus.project)}
+    instructions = Instructions(corpus)
     for segment in corpus.stream():
         tally.read()
         yield _line(
             {
                 "messages": [
-                    system,
+                    instructions.for_segment(segment),
                     {"role": "user", "content": segment.source},
                     {"role": "assistant", "content": segment.target},
                 ]
@@ -65,14 +65,19 @@ def write_sft(corpus, tally):
 
 
 def write_preferences(corpus, tally):
-    system = {"role": "system", "content": instruction(corpus.project)}
+    instructions = Instructions(corpus)
     for segment in corpus.stream_with_machine_text():
         tally.read()
         if not changed_by_person(segment.machine_text, segment.target):
             continue
         yield _line(
             {
-                "input": {"messages": [system, {"role": "user", "content": segment.source}]},
+                "input": {
+                    "messages": [
+                        instructions.for_segment(segment),
+                        {"role": "user", "content": segment.source},
+                    ]
+                },
                 "preferred_output": [{"role": "assistant", "content": segment.target}],
                 "non_preferred_output": [{"role": "assistant", "content": segment.machine_text}],
             }

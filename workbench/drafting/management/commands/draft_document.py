@@ -11,6 +11,7 @@ from workbench.drafting.services import (
     latest_drafting_job,
     retry_failed_segments,
     start_drafting,
+    what_was_drafted,
 )
 from workbench.jobs.models import Job, JobStateError
 
@@ -122,12 +123,8 @@ class Command(BaseCommand):
 def summary(job):
     result = job.result
     tokens_in, tokens_out = result.get("tokens_in", 0), result.get("tokens_out", 0)
-    from_tm = result.get("from_tm", 0)
     return (
-        f"Job #{job.pk} {job.status}: "
-        + (f"{from_tm} from the TM, " if from_tm else "")
-        + f"drafted {result.get('drafted', 0)}, flagged "
-        f"{result.get('flagged', 0)}, failed {result.get('failed', 0)}, late "
-        f"{result.get('late', 0)}; {result.get('calls', 0)} model calls, "
-        f"{tokens_in + tokens_out} tokens ({tokens_in} in, {tokens_out} out)."
+        f"Job #{job.pk} {job.status}: {', '.join(what_was_drafted(result))}; "
+        f"{result.get('calls', 0)} model calls, {tokens_in + tokens_out} tokens "
+        f"({tokens_in} in, {tokens_out} out)."
     )
