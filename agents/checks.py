@@ -731,6 +731,12 @@ _ROLES = {
     "defence": (r"defen[cs]e", "辯方"),
 }
 _ROLE_NAMES_ZH = {zh: role for role, (_, forms) in _ROLES.items() for zh in forms.split("|")}
+# The Chinese renderings of each English party role, for the document's consistency
+# (agents.consistency): 答辯人 in one paragraph and 被上訴人 in the next is a slip.
+ROLE_RENDERINGS = {
+    role: (regex.compile(rf"\b(?:{words})\b", regex.IGNORECASE), tuple(forms.split("|")))
+    for role, (words, forms) in _ROLES.items()
+}
 _EN_ORDINALS = {
     "1st": 1,
     "2nd": 2,
