@@ -221,6 +221,14 @@ class _Reading:
         return num.digit_numbers(self.masked)
 
 
+def items_to_carry(text: str) -> int:
+    """How many numbers, dates, citations and references a translation of `text` must
+    carry over (risk routing counts them)."""
+    reading = _read(text)
+    items = len(reading.dates) + len(reading.citations) + len(reading.references)
+    return items + len(num.values_in(reading.masked))
+
+
 def _blank(text: str, spans) -> str:
     chars = list(text)
     for start, end in spans:

@@ -54,6 +54,7 @@ class ProjectSettingsForm(forms.ModelForm):
             "tm_draft_threshold",
             "qa_blocking_severities",
             "auto_propagate",
+            "low_risk_review",
             "agent_max_rounds",
             "job_token_budget",
             "pseudonymise",
