@@ -6,6 +6,7 @@ A finding is a segment that renders an item differently from the rest of the doc
 - a glossary term (and the brief's key terms) with more than one allowed translation,
   where most segments use one and this one another (the glossary's own check already
   flags a term missing or forbidden, so these are the variants it allows);
+- a court or judicial title of Hong Kong (COURTS_AND_TITLES: 上訴法庭 and 上訴庭);
 - a party role of the brief (the respondent: 答辯人 in most paragraphs, 被上訴人 here);
 - identical source segments with different translations.
 
@@ -15,6 +16,7 @@ flagged. Terms are found by the one glossary matcher (`agents.glossary`) and par
 by the checks' own table (`agents.checks.ROLE_RENDERINGS`).
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +33,31 @@ CATEGORY = "consistency"
 SEVERITY = "minor"
 QUOTED_CHARS = 80
 _SPACES = regex.compile(r"\s+")
+
+# Hong Kong courts and judicial titles with the renderings met in judgments, the usual one
+# first: a document should keep to one (上訴法庭 or 上訴庭, not both).
+COURTS_AND_TITLES = [
+    GlossaryConstraint(source, target, "preferred" if n == 0 else "admitted")
+    for source, targets in (
+        ("Court of Final Appeal", ("終審法院", "終院")),
+        ("Court of Appeal", ("上訴法庭", "上訴庭")),
+        ("Court of First Instance", ("原訟法庭", "原訟庭")),
+        ("High Court", ("高等法院", "高院")),
+        ("District Court", ("區域法院", "地方法院")),
+        ("Magistrates' Court", ("裁判法院", "裁判署")),
+        ("Lands Tribunal", ("土地審裁處",)),
+        ("Chief Justice", ("首席法官", "終審法院首席法官")),
+        ("Permanent Judge", ("常任法官",)),
+        ("Non-Permanent Judge", ("非常任法官",)),
+        ("Justice of Appeal", ("上訴法庭法官", "上訴庭法官")),
+        ("Vice-President", ("副庭長",)),
+        ("Deputy High Court Judge", ("高等法院暫委法官", "暫委法官")),
+        ("Deputy District Judge", ("區域法院暫委法官", "暫委區域法院法官")),
+        ("Recorder", ("特委法官",)),
+        ("Magistrate", ("裁判官",)),
+    )
+    for n, target in enumerate(targets)
+]
 
 
 @dataclass(frozen=True)
@@ -94,58 +121,86 @@ def find_inconsistencies(
     glossary: Termbase | Iterable[GlossaryConstraint] = (),
     brief: DocumentBrief | None = None,
 ) -> list[Inconsistency]:
-    """The deviating segments of a document, in segment order."""
+    """The deviating segments of a document, in segment order. Each segment's renderings
+    are remembered by its texts, so checking a document again after one segment changed
+    reads only that segment again."""
     segments = [s for s in segments if s.target.strip()]
-    termbase = _with_key_terms(glossary, brief, pair)
+    key_terms = tuple(
+        (k.source, k.target)
+        for k in (brief.key_terms if brief else ())
+        if k.source.strip() and k.target.strip()
+    )
+    if not isinstance(glossary, Termbase):
+        glossary = Termbase(list(glossary), pair.source, pair.target)
+    english_to_chinese = primary_language(pair.source) == "en" and is_cjk(pair.target)
+    termbase = _extended(glossary, key_terms, pair, english_to_chinese)
     findings = []
     findings += _term_findings(segments, termbase)
-    if primary_language(pair.source) == "en" and is_cjk(pair.target):
+    if english_to_chinese:
         findings += _role_findings(segments)
     findings += _segment_findings(segments)
     return sorted(findings, key=lambda f: (f.position, f.kind, f.item))
 
 
-def _with_key_terms(glossary, brief, pair):
-    terms = list(glossary.terms if isinstance(glossary, Termbase) else glossary)
-    key_terms = [
-        GlossaryConstraint(k.source, k.target, "admitted")
-        for k in (brief.key_terms if brief else ())
-        if k.source.strip() and k.target.strip()
-    ]
-    if isinstance(glossary, Termbase) and not key_terms:
-        return glossary
-    return Termbase([*terms, *key_terms], pair.source, pair.target)
+@functools.lru_cache(maxsize=32)
+def _extended(termbase, key_terms, pair, english_to_chinese):
+    """The glossary with the brief's key terms and, from English into Chinese, the Hong
+    Kong courts and judicial titles."""
+    extra = [GlossaryConstraint(source, target, "admitted") for source, target in key_terms]
+    if english_to_chinese:
+        extra += COURTS_AND_TITLES
+    if not extra:
+        return termbase
+    return Termbase([*termbase.terms, *extra], pair.source, pair.target)
+
+
+@functools.lru_cache(maxsize=32)
+def _groups(termbase):
+    """Per term, its group (the folded source term); the preferred renderings; a label
+    per group."""
+    group_of = [fold(t.source_term) for t in termbase.terms]
+    preferred = frozenset(
+        (group_of[n], fold(t.target_term))
+        for n, t in enumerate(termbase.terms)
+        if t.status == PREFERRED
+    )
+    label = {}
+    for n, t in enumerate(termbase.terms):
+        label.setdefault(group_of[n], t.source_term)
+    return group_of, preferred, label
+
+
+@functools.lru_cache(maxsize=16384)
+def _term_renderings(termbase, source, target):
+    """((group, ((folded rendering, as written), ...)), ...) of one segment."""
+    terms = termbase.terms
+    group_of = _groups(termbase)[0]
+    groups = {group_of[n] for _, _, found in termbase.source.find(source) for n in found}
+    if not groups:
+        return ()
+    spans = defaultdict(list)  # group -> [(start, end, folded rendering)]
+    for start, end, found in termbase.target.find(target, overlapping=True):
+        for n in found:
+            if group_of[n] in groups and terms[n].status != FORBIDDEN:
+                spans[group_of[n]].append((start, end, fold(terms[n].target_term)))
+    return tuple(
+        (
+            group,
+            tuple((folded, target[start:end]) for start, end, folded in _outermost(spans[group])),
+        )
+        for group in sorted(groups)
+        if spans[group]
+    )
 
 
 def _term_findings(segments, termbase):
     if not len(termbase):
         return []
-    terms = termbase.terms
-    group_of = [fold(t.source_term) for t in terms]
+    _, preferred, label = _groups(termbase)
     uses = defaultdict(list)  # group -> [_Use]
     for segment in segments:
-        groups = {
-            group_of[n] for _, _, found in termbase.source.find(segment.source) for n in found
-        }
-        if not groups:
-            continue
-        spans = defaultdict(list)  # group -> [(start, end, folded rendering)]
-        for start, end, found in termbase.target.find(segment.target, overlapping=True):
-            for n in found:
-                if group_of[n] in groups and terms[n].status != FORBIDDEN:
-                    spans[group_of[n]].append((start, end, fold(terms[n].target_term)))
-        for group in groups:
-            renderings = {
-                folded: segment.target[start:end] for start, end, folded in _outermost(spans[group])
-            }
-            if renderings:
-                uses[group].append(_Use(segment, renderings))
-    preferred = {
-        (group_of[n], fold(t.target_term)) for n, t in enumerate(terms) if t.status == PREFERRED
-    }
-    label = {}
-    for n, t in enumerate(terms):
-        label.setdefault(group_of[n], t.source_term)
+        for group, renderings in _term_renderings(termbase, segment.source, segment.target):
+            uses[group].append(_Use(segment, dict(renderings)))
     findings = []
     for group, group_uses in uses.items():
         findings += _deviations(

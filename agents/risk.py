@@ -69,6 +69,8 @@ FUNCTION_CUES = {
 # where a draft most often goes wrong.
 LONG_WORDS = 40
 CLOSE_TM = 75
+# A TM match below this, taken as the text, differs from its source somewhere.
+EXACT_TM = 100
 # Draft and revision less alike than this (0-100): the Proofreader rewrote the draft.
 REWRITE_BELOW = 70
 # Numbers, dates, sums, citations and references to carry over: this many or more is
@@ -107,12 +109,17 @@ def assess(
     draft: str = "",
     revision: str = "",
     tm_percent: int | None = None,
+    tm_match: int | None = None,
 ) -> Risk:
     """The risk of `final` as the translation of `source`. `issues` are the findings
     still open in it (checks and Annotator); `draft_issues` what the Annotator raised
     on the Translator's draft; `draft` and `revision` the two texts when the Proofreader
-    revised; `tm_percent` the best TM match offered to the Translator."""
+    revised; `tm_percent` the best TM match offered to the Translator, or `tm_match`
+    the percentage of the TM match that is the text itself."""
     risk = Risk()
+    if tm_match is not None and tm_match < EXACT_TM:
+        risk.add(MEDIUM, f"A fuzzy translation-memory match ({tm_match}%) is the text.")
+    tm_percent = tm_match if tm_match is not None else tm_percent
     for issue in issues:
         who = "Check" if issue.source == "check" else "Annotator"
         level = HIGH if issue.severity in ("major", "critical") else MEDIUM
@@ -143,6 +150,8 @@ def assess(
         risk.add(MEDIUM, f"The segment is {function}: never low risk.")
     if not risk.reasons:
         support = f"; a {tm_percent}% TM match" if tm_percent and tm_percent >= CLOSE_TM else ""
+        if tm_match is not None:
+            support = f"; an exact ({tm_match}%) TM match"
         risk.reasons.append(
             {
                 "level": LOW,

@@ -259,3 +259,36 @@ def test_the_report_asks_for_a_login(document, client):
     response = client.get(report_url(document))
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_court_rendered_two_ways_is_flagged_without_a_glossary():
+    pairs = [
+        ("The Court of Appeal dismissed the appeal.", "上訴法庭駁回上訴。"),
+        ("The Court of Appeal gave leave.", "上訴庭批予許可。"),
+        (
+            "A Justice of Appeal of the Court of Appeal sat alone.",
+            "一名上訴法庭法官獨任審理上訴法庭案件。",
+        ),
+        ("The Court of Appeal was right.", "上訴法庭是正確的。"),
+    ]
+
+    found = find_inconsistencies(segments(pairs), EN_ZH)
+
+    assert [(f.position, f.item, f.used, f.usual) for f in found] == [
+        (2, "Court of Appeal", "上訴庭", "上訴法庭")
+    ]
+
+
+def test_checking_again_after_one_change_gives_the_same_as_from_scratch():
+    glossary = [
+        GlossaryConstraint("claim", "申索"),
+        GlossaryConstraint("claim", "索償", "admitted"),
+    ]
+    texts = segments(DRAFTS)
+    first = find_inconsistencies(texts, EN_ZH, glossary)
+    texts[2] = SegmentText(3, 3, DRAFTS[2][0], "答辯人其後撤回申索。")
+
+    again = find_inconsistencies(texts, EN_ZH, glossary)
+
+    assert [f.position for f in first] == [3, 3, 5]
+    assert [f.position for f in again] == [5]

@@ -177,3 +177,10 @@ def test_a_rewrite_by_the_proofreader_is_medium():
 
     assert risk.level == "medium"
     assert "rewrote the draft" in risk.reasons[0]["reason"]
+
+
+def test_a_fuzzy_tm_match_as_the_text_is_never_low():
+    assert assess("The witness arrived late.", "證人遲到。", tm_match=101).level == "low"
+    fuzzy = assess("The witness arrived late.", "證人遲到。", tm_match=92)
+    assert fuzzy.level == "medium"
+    assert "fuzzy translation-memory match (92%)" in fuzzy.reasons[0]["reason"]

@@ -458,10 +458,11 @@ def _skip_review(segment, policy):
 
 
 @transaction.atomic
-def draft_from_tm(segment, *, text, percent, base_version):
+def draft_from_tm(segment, *, text, percent, base_version, risk=None, skip_review=None):
     """Fill a new segment from a TM match, by compare-and-set on `base_version`: a
     segment anyone wrote since it was read is left alone. Returns whether it was
-    written."""
+    written. `risk` and `skip_review` as for `write_drafts`: (level, reasons) and the
+    project's policy for low-risk drafts."""
     current = _lock([segment.pk]).get(segment.pk)
     if (
         current is None
@@ -473,13 +474,15 @@ def draft_from_tm(segment, *, text, percent, base_version):
     old_target = current.target
     current.target, current.status = text, Status.DRAFTED
     current.draft_origin, current.match_percent = DraftOrigin.TM, percent
+    current.risk, current.risk_reasons = risk or ("", [])
     current.version += 1
-    current.save(
-        update_fields=["target", "status", "draft_origin", "match_percent", "version", "updated_at"]
-    )
-    _store(
-        [Revision.record(current, old_target=old_target, old_status=Status.NEW, origin=Origin.TM)]
-    )
+    revisions = [
+        Revision.record(current, old_target=old_target, old_status=Status.NEW, origin=Origin.TM)
+    ]
+    if current.risk == Segment.Risk.LOW and skip_review in SKIPPED_REVIEW_STATUS:
+        revisions.append(_skip_review(current, skip_review))
+    current.save(update_fields=[*DRAFT_FIELDS])
+    _store(revisions)
     return True
 
 
