@@ -37,30 +37,39 @@ RANK = {LOW: 0, MEDIUM: 1, HIGH: 2}
 # place for them: the risk, the editor's reasons and the tests read these.
 FUNCTION_CUES = {
     "an order": regex.compile(
-        r"^\s*(?:ORDERS?|ORDER NISI)\b|\bit is (?:hereby |further )?ordered\b"
-        r"|\b(?:we|I) (?:therefore )?(?:order|make (?:an|the following) orders?)\b"
-        r"|\border(?:ed)? (?:nisi )?that\b|\bcosts? order\b"
-        r"|本院(?:現)?(?:命令|頒令)|命令如下|特此命令|頒令",
+        r"^\s*(?:ORDERS?|ORDER NISI)\b|\bit is (?:hereby |further )?ordered\b|\bordered to\b"
+        r"|\b(?:we|I) (?:therefore |accordingly |would )?(?:order|make (?:an|the following) orders?)\b"
+        r"|\border(?:ed|s)? (?:nisi )?that\b|\border as to costs\b|\bcosts? (?:order|nisi)\b"
+        r"|\b(?:community service|hospital|restraining|compensation|forfeiture|confiscation"
+        r"|detention|probation|supervision|mandamus|certiorari) order\b"
+        r"|命令|頒令",
+        regex.IGNORECASE,
     ),
     "the disposition": regex.compile(
-        r"\b(?:the )?(?:appeal|application|petition|summons|action|claim)s? (?:is |are |be )?"
-        r"(?:(?:accordingly|therefore|hereby) )?(?:dismissed|allowed|granted|refused|struck out)"
-        r"|\b(?:conviction|sentence|order|judgment)s? (?:is |are |be )?(?:quashed|set aside|affirmed)"
-        r"|\bleave (?:to appeal )?(?:is )?(?:granted|refused)"
-        r"|上訴(?:得直|駁回|被駁回)|駁回(?:上訴|申請|申索)|撤銷(?:定罪|判刑|原判)|批予許可|拒絕(?:批予)?許可",
+        r"\b(?:appeal|application|petition|summons|action|claim|review|charge|conviction"
+        r"|sentence|judgment|verdict|order)s?\b[^.;:]{0,80}?\b(?:is|are|be|was|were)\s+"
+        r"(?:(?:accordingly|therefore|hereby|also|partly)\s+)?(?:dismissed|allowed|granted"
+        r"|refused|struck out|quashed|set aside|affirmed|upheld|substituted|varied|remitted)\b"
+        r"|\b(?:would|will|do|shall|must)\s+(?:therefore\s+|accordingly\s+|also\s+)?"
+        r"(?:dismiss|allow|quash|set aside|grant|refuse|affirm|uphold)\b"
+        r"|\b(?:appeal|application)s? (?:dismissed|allowed)\b"
+        r"|\b(?:dismissed|allowed|granted|refused) the (?:appeal|application|claim)\b"
+        r"|\bleave (?:to appeal )?"
+        r"(?:is |be )?(?:granted|refused)|\b(?:not )?guilty\b"
+        r"|駁回|得直|撤銷(?:定罪|判刑|原判|命令)|罪名(?:不)?成立|維持原判|批予許可|拒絕(?:批予)?許可",
         regex.IGNORECASE,
     ),
     "a holding": regex.compile(
-        r"\b(?:we|I) (?:would |therefore |accordingly )?(?:hold|conclude|find)\b"
+        r"\b(?:we|I) (?:would |therefore |accordingly |also )?(?:hold|conclude|find)\b"
         r"|\bit is held\b|\bheld,? that\b|\bthe answer to the question\b"
-        r"|本院裁定|本席裁定|本庭裁定|我們裁定|本院認為|本席認為|裁定如下",
+        r"|裁定|本院認為|本席認為|本庭認為",
         regex.IGNORECASE,
     ),
     "a quoted statute": regex.compile(
         r"\b(?:section|s\.|article|art\.|rule|regulation|paragraph)\s*\d+[A-Z]*(?:\(\w+\))*"
         r"(?:\s+of\s+the\s+[\w ()\.]+?)?\s+(?:provides|states|reads|stipulates)\b"
-        r"|\bprovides (?:as follows|that)\b|\breads as follows\b"
-        r"|第\d+[A-Z]*(?:\(\w+\))*[條条](?:訂明|規定|述明|的條文如下)|條文如下",
+        r"|\bprovides (?:as follows|that)\b|\breads as follows\b|\bOrder \d+,? rules? \d+"
+        r"|第\d+[A-Z]*(?:\(\w+\))*[條条](?:訂明|規定|述明|的條文如下)|條文",
         regex.IGNORECASE,
     ),
 }

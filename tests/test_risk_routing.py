@@ -2,6 +2,8 @@
 segment gets a risk with its reasons, and a project may let low-risk segments skip
 review, recorded in the segment's history and the audit log."""
 
+from pathlib import Path
+
 import pytest
 
 from agents.risk import FUNCTION_CUES, assess, functions_of
@@ -184,3 +186,39 @@ def test_a_fuzzy_tm_match_as_the_text_is_never_low():
     fuzzy = assess("The witness arrived late.", "證人遲到。", tm_match=92)
     assert fuzzy.level == "medium"
     assert "fuzzy translation-memory match (92%)" in fuzzy.reasons[0]["reason"]
+
+
+def test_no_planted_error_of_the_qa_corpus_ends_low():
+    """The 218 planted errors of tests/data/qa, as drafts with the checks' findings."""
+    from agents.checks import run_checks
+    from workbench.translation.management.commands.qa_check import read_line
+
+    data = Path(__file__).parent / "data" / "qa"
+    lines = [
+        line
+        for name in ("planted.jsonl", "heldout_planted.jsonl")
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    low = []
+    for line in lines:
+        source, target, pair, termbase, brief = read_line(line)
+        risk = assess(source, target, issues=run_checks(source, target, pair, termbase, brief))
+        if risk.level == "low":
+            low.append(source)
+
+    assert len(lines) >= 200 and low == []
+
+
+def test_the_corpus_dispositions_are_never_low():
+    for source in (
+        "The appeal against conviction is dismissed.",
+        "For these reasons, I would allow the appeal.",
+        "There be no order as to costs.",
+        "The sentence of 18 months' imprisonment is quashed.",
+        "He was ordered to perform 240 hours of community service.",
+        "原告人針對第二被告人的申索被駁回。",
+        "不作訟費命令。",
+    ):
+        assert functions_of(source), source
+        assert assess(source, "x").level != "low", source
