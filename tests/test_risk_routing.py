@@ -109,6 +109,9 @@ def test_a_skipped_review_is_in_the_history_and_the_audit_log(
     event = events.get(details__segment=segment.position)
     assert event.details["risk"] == "low" and event.details["status"] == "translated"
     assert event.details["reasons"] == [r["reason"] for r in segment.risk_reasons]
+    # The manager sees it in the audit log.
+    log = client_for(manager).get("/projects/hk/audit/").content.decode()
+    assert "Review skipped by policy" in log and "Confirmed without translation review" in log
     # The reviewer sees who decided, and why, in the segment's history.
     panel = client_for(reviewer).get(
         f"/projects/hk/documents/{document.pk}/segments/{segment.pk}/panel/"
