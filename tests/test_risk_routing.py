@@ -225,3 +225,36 @@ def test_the_corpus_dispositions_are_never_low():
     ):
         assert functions_of(source), source
         assert assess(source, "x").level != "low", source
+
+
+def test_the_editor_filters_by_risk_and_says_when_a_level_is_unknown(
+    project, client_for, translator
+):
+    from workbench.documents import lifecycle
+    from workbench.documents.models import Document, Segment
+
+    document = Document.objects.create(
+        project=project,
+        title="DCCC 9/2024",
+        original_filename="x.txt",
+        format="txt",
+        status="ready",
+    )
+    rows = Segment.objects.bulk_create(
+        Segment(document=document, position=n, source=f"Sentence {n}.", source_hash=str(n))
+        for n in (1, 2, 3)
+    )
+    lifecycle.write_drafts(
+        {s.pk: (0, "譯文。") for s in rows},
+        risks={s.pk: (risk, []) for s, risk in zip(rows, ("low", "high", "medium"), strict=True)},
+    )
+    editor = f"/projects/hk/documents/{document.pk}/edit/"
+    client = client_for(translator)
+
+    high = client.get(editor + "?risk=high&risk=medium")
+    unknown = client.get(editor + "?risk=severe")
+
+    assert [s.position for s in high.context["rows"]] == [2, 3]
+    assert unknown.status_code == 200
+    assert "severe is not one of the available choices" in unknown.content.decode()
+    assert len(unknown.context["rows"]) == 3
