@@ -221,6 +221,14 @@ class _Reading:
         return num.digit_numbers(self.masked)
 
 
+def items_to_carry(text: str) -> int:
+    """How many numbers, dates, citations and references a translation of `text` must
+    carry over (risk routing counts them)."""
+    reading = _read(text)
+    items = len(reading.dates) + len(reading.citations) + len(reading.references)
+    return items + len(num.values_in(reading.masked))
+
+
 def _blank(text: str, spans) -> str:
     chars = list(text)
     for start, end in spans:
@@ -731,6 +739,12 @@ _ROLES = {
     "defence": (r"defen[cs]e", "辯方"),
 }
 _ROLE_NAMES_ZH = {zh: role for role, (_, forms) in _ROLES.items() for zh in forms.split("|")}
+# The Chinese renderings of each English party role, for the document's consistency
+# (agents.consistency): 答辯人 in one paragraph and 被上訴人 in the next is a slip.
+ROLE_RENDERINGS = {
+    role: (regex.compile(rf"\b(?:{words})\b", regex.IGNORECASE), tuple(forms.split("|")))
+    for role, (words, forms) in _ROLES.items()
+}
 _EN_ORDINALS = {
     "1st": 1,
     "2nd": 2,

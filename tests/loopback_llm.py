@@ -122,6 +122,9 @@ class LoopbackConfig:
     stubborn: bool = False
     # Segment ids the Translator leaves out of its answer.
     skip_ids: list[str] = field(default_factory=list)
+    # Segment ids whose translation loses its digits: a planted critical error (a sum, a
+    # date or a sentence's length gone) that only the deterministic checks see.
+    drop_numbers_ids: list[str] = field(default_factory=list)
     # The Annotator flags revised text too (the Proofreader's mark does not satisfy it).
     flag_revised: bool = False
     # "fixed": latency_ms; "lognormal": median latency_ms, 99th percentile latency_p99_ms.
@@ -451,7 +454,11 @@ def answer(body: dict, config: LoopbackConfig) -> dict:
             {
                 "id": segment["id"],
                 "target": _styled(
-                    pseudo_translate(segment["source"], source_language, target_language), config
+                    _planted(
+                        pseudo_translate(segment["source"], source_language, target_language),
+                        segment["id"] in config.drop_numbers_ids,
+                    ),
+                    config,
                 ),
             }
             for segment in segments
@@ -500,6 +507,10 @@ def shaped(payload: dict, shapes: list[str]) -> tuple[str, str]:
     if "reasoning_only" in shapes:
         content, reasoning = "", content
     return content, reasoning
+
+
+def _planted(target: str, drop_numbers: bool) -> str:
+    return re.sub(r"\d", "", target) if drop_numbers else target
 
 
 def _styled(target: str, config: LoopbackConfig) -> str:

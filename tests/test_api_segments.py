@@ -238,3 +238,26 @@ def test_a_malformed_save_names_the_field(api_for, translator, judgment, body, w
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert where in [error["where"] for error in response.json()["errors"]]
+
+
+def test_it_gives_and_filters_by_the_drafts_risk(api_for, translator, judgment):
+    from workbench.documents import lifecycle
+
+    segments = list(judgment.segments.order_by("position"))
+    lifecycle.write_drafts(
+        {s.pk: (s.version, "譯文。") for s in segments[:2]},
+        risks={
+            segments[0].pk: ("high", [{"level": "high", "reason": "A planted error."}]),
+            segments[1].pk: ("low", [{"level": "low", "reason": "Nothing found."}]),
+        },
+    )
+    api = api_for(translator)
+
+    high = api.get(base(judgment) + "/segments?risk=high").json()["results"]
+    both = api.get(base(judgment) + "/segments?risk=high&risk=low").json()["results"]
+    wrong = api.get(base(judgment) + "/segments?risk=severe")
+
+    assert [(s["position"], s["risk"]) for s in high] == [(1, "high")]
+    assert high[0]["risk_reasons"] == [{"level": "high", "reason": "A planted error."}]
+    assert [s["position"] for s in both] == [1, 2]
+    assert wrong.status_code == 422

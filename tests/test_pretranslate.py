@@ -130,3 +130,22 @@ def test_the_job_runs_the_pretranslation(
     assert (job.progress_done, job.progress_total) == (3, 3)
     assert job.result == {"drafted": 2}
     assert segment(document, 1).status == "drafted"
+
+
+def test_a_tm_draft_gets_a_risk_and_the_policy_confirms_only_low_risk(document, project):
+    project.low_risk_review = "confirm"
+    project.save()
+    Segment.objects.filter(document=document, position=3).update(source="Costs follow the event.")
+
+    pretranslate_document(document, threshold=75)
+
+    dismissed, fuzzy, costs = segment(document, 1), segment(document, 2), segment(document, 3)
+    # "The appeal is dismissed." is the disposition: never low, whatever the match.
+    assert (dismissed.risk, dismissed.status) == ("medium", "drafted")
+    # The fuzzy match carries the wrong date: the checks see it.
+    assert (fuzzy.risk, fuzzy.status) == ("high", "drafted")
+    assert fuzzy.risk_reasons[0]["reason"].startswith("Check:")
+    assert (costs.risk, costs.status, costs.version) == ("low", "translated", 2)
+    policy = costs.revisions.get(origin=Revision.Origin.POLICY)
+    assert (policy.old_status, policy.new_status) == ("drafted", "translated")
+    assert "exact (100%) TM match" in policy.reason

@@ -67,6 +67,8 @@ RULES = {
     "document_assign": (M, M),
     "document_delete": (NONE, M),
     "document_translated": (M, NONE),
+    "document_qa_report": (ALL, NONE),
+    "document_qa_report_csv": (ALL, NONE),
     # Translation memory and glossary
     "tm_units": (ALL, NONE),
     "tm_unit_add": (M, M),

@@ -83,6 +83,11 @@ class DocumentOut(Schema):
 # Segments -------------------------------------------------------------------------------
 
 
+class RiskReason(Schema):
+    level: Literal["low", "medium", "high"]
+    reason: str
+
+
 class SegmentOut(Schema):
     id: int
     position: int
@@ -93,6 +98,11 @@ class SegmentOut(Schema):
     locked: bool
     draft_origin: Literal[tuple(Segment.DraftOrigin.values)]
     match_percent: int | None
+    risk: Literal[tuple(Segment.Risk.values)] = Field(
+        description="How much the machine draft needs a person: low, medium, high; empty when "
+        "no machine drafted it"
+    )
+    risk_reasons: list[RiskReason]
     kind: Literal[tuple(Segment.Kind.values)]
     paragraph_number: str
     hidden: bool

@@ -19,6 +19,7 @@ from workbench.projects.access import get_project_for_user
 
 from . import datasets, metrics
 from .activity import ActivityFilter, activity
+from .calibration import risk_calibration
 from .forms import ModelPriceForm
 from .models import ModelPrice
 
@@ -67,6 +68,7 @@ def dashboard(request, slug):
         "acceptance": acceptance,
         "agents": agents,
         "jobs": metrics.jobs(project),
+        "risk_calibration": risk_calibration(project),
         "learning": learning,
         "filters": filters,
         "events": events,

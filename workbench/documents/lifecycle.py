@@ -10,7 +10,8 @@ where revisions are written (DESIGN.md, invariants 1, 2, 3 and 7).
 
 People: `save` (without confirming), `confirm`, `approve`, `send_back`, `reopen` and
 `bulk_approve`; restoring an older text is a save of it. Machines: `write_drafts` (agents,
-by compare-and-set on the version seen at dispatch), `draft_from_tm`, propagation to
+by compare-and-set on the version seen at dispatch, with the draft's risk; a low-risk
+draft skips review where the project's policy says so), `draft_from_tm`, propagation to
 identical segments on confirm, and `record_import` for a new document's segments.
 
 Who may act is the capability table's (`projects.capabilities`); what may happen in
@@ -51,6 +52,8 @@ MAX_REASON_CHARS = 5_000
 SAVE, CONFIRM, APPROVE = "save", "confirm", "approve"
 # What a write of segment state stores, in one UPDATE statement per transaction.
 WRITTEN_FIELDS = ["target", "status", "draft_origin", "match_percent", "version", "updated_at"]
+# A machine draft also stores its risk.
+DRAFT_FIELDS = [*WRITTEN_FIELDS, "risk", "risk_reasons"]
 STATUS_AFTER = {SAVE: Status.DRAFTED, CONFIRM: Status.TRANSLATED, APPROVE: Status.APPROVED}
 CAPABILITY = {SAVE: "segment.edit", CONFIRM: "segment.edit", APPROVE: "segment.approve"}
 REFUSED_ROLE = {
@@ -392,14 +395,20 @@ def _propagate(segment, twins, user):
 
 
 @transaction.atomic
-def write_drafts(drafts, *, origin=Origin.AGENT, provenance=None):
+def write_drafts(drafts, *, origin=Origin.AGENT, provenance=None, risks=None, skip_review=None):
     """Write machine texts by compare-and-set: `drafts` is {segment id: (version seen at
     dispatch, text)}; a segment is written only if it still has that version and
     machines may still write it (invariant 1). `provenance(segment_id)` gives the
     revision's agent_role, model_name and prompt_version. Returns {segment id: saved
-    revision} for the segments written; the others keep their text."""
+    revision of the draft} for the segments written; the others keep their text.
+
+    `risks` is {segment id: (level, reasons)}, the draft's risk, stored with it (and
+    cleared for a draft without one). `skip_review` is the project's policy for low-risk
+    drafts, `Project.LowRiskReview`: "confirm" or "approve" takes a low-risk draft on to
+    translated or approved in the same write, with a second revision (origin "policy")
+    whose reason says why no person looked at it."""
     locked = _lock(list(drafts))
-    written, now = [], timezone.now()
+    written, skipped, now = [], [], timezone.now()
     for pk, segment in locked.items():
         version, text = drafts[pk]
         if segment.version != version or not segment.machine_writable:
@@ -408,23 +417,52 @@ def write_drafts(drafts, *, origin=Origin.AGENT, provenance=None):
         segment.target, segment.status = text, Status.DRAFTED
         segment.draft_origin, segment.match_percent = DraftOrigin(origin), None
         segment.version, segment.updated_at = segment.version + 1, now
+        segment.risk, segment.risk_reasons = (risks or {}).get(pk, ("", []))
         details = provenance(pk) if provenance else {}
         written.append(
             Revision.record(
                 segment, old_target=old_target, old_status=old_status, origin=origin, **details
             )
         )
+        if segment.risk == Segment.Risk.LOW and skip_review in SKIPPED_REVIEW_STATUS:
+            skipped.append(_skip_review(segment, skip_review))
     if not written:
         return {}
-    Segment.objects.bulk_update([revision.segment for revision in written], WRITTEN_FIELDS)
-    return {revision.segment_id: revision for revision in _store(written)}
+    Segment.objects.bulk_update([revision.segment for revision in written], DRAFT_FIELDS)
+    saved = _store(written + skipped)
+    return {revision.segment_id: revision for revision in saved[: len(written)]}
+
+
+# What a low-risk draft becomes when the project's policy skips its review.
+SKIPPED_REVIEW_STATUS = {"confirm": Status.TRANSLATED, "approve": Status.APPROVED}
+SKIPPED_REVIEW_REASON = {
+    "confirm": "Confirmed without translation review",
+    "approve": "Approved without review",
+}
+
+
+def _skip_review(segment, policy):
+    """The segment, just drafted with low risk, goes on to the policy's status; the
+    unsaved revision records the decision and the risk's reasons."""
+    segment.status = SKIPPED_REVIEW_STATUS[policy]
+    segment.version += 1
+    reasons = "; ".join(reason["reason"] for reason in segment.risk_reasons)
+    return Revision.record(
+        segment,
+        old_target=segment.target,
+        old_status=Status.DRAFTED,
+        origin=Origin.POLICY,
+        reason=f"{SKIPPED_REVIEW_REASON[policy]}: the project lets low-risk segments skip "
+        f"review, and the agents' draft is low risk ({reasons})",
+    )
 
 
 @transaction.atomic
-def draft_from_tm(segment, *, text, percent, base_version):
+def draft_from_tm(segment, *, text, percent, base_version, risk=None, skip_review=None):
     """Fill a new segment from a TM match, by compare-and-set on `base_version`: a
     segment anyone wrote since it was read is left alone. Returns whether it was
-    written."""
+    written. `risk` and `skip_review` as for `write_drafts`: (level, reasons) and the
+    project's policy for low-risk drafts."""
     current = _lock([segment.pk]).get(segment.pk)
     if (
         current is None
@@ -436,13 +474,15 @@ def draft_from_tm(segment, *, text, percent, base_version):
     old_target = current.target
     current.target, current.status = text, Status.DRAFTED
     current.draft_origin, current.match_percent = DraftOrigin.TM, percent
+    current.risk, current.risk_reasons = risk or ("", [])
     current.version += 1
-    current.save(
-        update_fields=["target", "status", "draft_origin", "match_percent", "version", "updated_at"]
-    )
-    _store(
-        [Revision.record(current, old_target=old_target, old_status=Status.NEW, origin=Origin.TM)]
-    )
+    revisions = [
+        Revision.record(current, old_target=old_target, old_status=Status.NEW, origin=Origin.TM)
+    ]
+    if current.risk == Segment.Risk.LOW and skip_review in SKIPPED_REVIEW_STATUS:
+        revisions.append(_skip_review(current, skip_review))
+    current.save(update_fields=[*DRAFT_FIELDS])
+    _store(revisions)
     return True
 
 

@@ -143,6 +143,12 @@ class Segment(models.Model):
         TABLE_CELL = "table_cell", "Table cell"
         FOOTNOTE = "footnote", "Footnote"
 
+    class Risk(models.TextChoices):
+        NONE = "", "Not assessed"
+        LOW = "low", "Low risk"
+        MEDIUM = "medium", "Medium risk"
+        HIGH = "high", "High risk"
+
     MACHINE_WRITABLE = (Status.NEW, Status.DRAFTED)
     # Waiting for a translator: nobody has confirmed it, or a reviewer sent it back.
     TO_TRANSLATE = (Status.NEW, Status.DRAFTED, Status.REJECTED)
@@ -173,6 +179,10 @@ class Segment(models.Model):
     )
     # The TM match percentage when the text came from the TM.
     match_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    # How much the agents' draft needs a person (agents.risk), with the reasons: written
+    # with the draft it describes and kept after people edit it, for calibration.
+    risk = models.CharField(max_length=6, choices=Risk.choices, blank=True, default="")
+    risk_reasons = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SegmentQuerySet.as_manager()
@@ -186,6 +196,7 @@ class Segment(models.Model):
         ]
         indexes = [
             models.Index(fields=["document", "status"]),
+            models.Index(fields=["document", "risk"]),
             # Concordance search over what the project has translated.
             GinIndex(fields=["source"], opclasses=["gin_trgm_ops"], name="segment_source_trgm"),
             GinIndex(fields=["target"], opclasses=["gin_trgm_ops"], name="segment_target_trgm"),
@@ -218,6 +229,8 @@ class Revision(models.Model):
         TM = "tm", "Translation memory"
         IMPORT = "import", "Imported file"
         PROPAGATION = "propagation", "Auto-propagation"
+        # The project's policy let a low-risk draft skip review; `reason` says why.
+        POLICY = "policy", "Project policy"
 
     segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="revisions")
     origin = models.CharField(max_length=12, choices=Origin.choices)

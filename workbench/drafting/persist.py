@@ -4,7 +4,9 @@
 - the final text as the target through the lifecycle's compare-and-set on the version
   seen at dispatch (invariant 1), with the Annotator's issues still open in it (the
   deterministic checks' issues follow the text by themselves);
-- for a segment a person touched meanwhile, the final text as a "late" Suggestion.
+- for a segment a person touched meanwhile, the final text as a "late" Suggestion;
+- the draft's risk (`agents.risk`) with the text, and, where the project lets low-risk
+  segments skip review, the decision, both through the lifecycle.
 """
 
 from collections import Counter
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents.prompts import PROMPT_VERSIONS
+from agents.risk import assess
 from workbench.documents import lifecycle
 from workbench.documents.lifecycle import EditRefused, clean_target
 from workbench.documents.models import Revision, Segment
@@ -61,10 +64,26 @@ def _annotator_issue(segment, issue, text, round_number, models, job):
     )
 
 
+def risk_of(segment, found, final, tm_percent=None):
+    """(level, reasons) of the agents' final text for `segment`."""
+    draft_issues = found.annotations[0] if found.annotations else []
+    risk = assess(
+        segment.source,
+        final,
+        issues=found.issues,
+        draft_issues=draft_issues,
+        draft=found.draft,
+        revision=found.revision,
+        tm_percent=tm_percent,
+    )
+    return risk.as_stored()
+
+
 @transaction.atomic
-def persist_batch(job, batch, result, models):
+def persist_batch(job, batch, result, models, tm_best=None):
     """Store one batch's results and mark it done, all or nothing. Returns the counts
-    by outcome (drafted, flagged, failed, late)."""
+    by outcome (drafted, flagged, failed, late). `tm_best` is {segment id: the best TM
+    match offered to the Translator}, for the risk."""
     results = restore_result(job.document, result).by_id()
     segments = Segment.objects.in_bulk(batch.segment_ids)
     suggestions, finals, outcomes = [], {}, {}
@@ -114,10 +133,16 @@ def persist_batch(job, batch, result, models):
             "prompt_version": final.prompt_version[:40],
         }
 
+    tm_best = tm_best or {}
     written = lifecycle.write_drafts(
         {pk: (batch.versions[str(pk)], text) for pk, text in finals.items()},
         origin=Revision.Origin.AGENT,
         provenance=provenance,
+        risks={
+            pk: risk_of(segments[pk], results[str(pk)], text, tm_best.get(str(pk)))
+            for pk, text in finals.items()
+        },
+        skip_review=job.project.low_risk_review,
     )
     issues = []
     for segment_id, final in finals.items():

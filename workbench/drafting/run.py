@@ -247,7 +247,9 @@ def _draft(job, llm, calls):
                     if result is None:
                         run.stop_for_budget()
                         continue
-                    persist_batch(job, batch, result, run.context.models)
+                    persist_batch(
+                        job, batch, result, run.context.models, run.tm_best.pop(batch.pk, {})
+                    )
                     saver.delete_thread(batch.thread_id)
                     run.done += planned
                 count_calls(job)
@@ -288,6 +290,7 @@ class _DraftRun:
         self.total = sum(len(batch.segment_ids) for batch in batches)
         self.done = self.total - sum(len(batch.segment_ids) for batch in self.waiting)
         self.running = {}  # future -> (batch, segments planned)
+        self.tm_best = {}  # batch id -> {segment id: best TM match offered}, for the risk
         self.stopped = None
         self.context = None
         self.submit = None
@@ -310,8 +313,14 @@ class _DraftRun:
                 finish_empty(batch)
                 self.done += planned
                 continue
-            future = self.submit(self.context.batch_input(segments), batch.thread_id)
+            batch_input = self.context.batch_input(segments)
+            future = self.submit(batch_input, batch.thread_id)
             self.running[future] = (batch, planned)
+            self.tm_best[batch.pk] = {
+                key: max(hint.percent for hint in hints)
+                for key, hints in batch_input.tm_hints.items()
+                if hints
+            }
 
     def stop_for_budget(self):
         budget = self.job.project.job_token_budget

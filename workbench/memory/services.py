@@ -4,9 +4,14 @@ pre-translating a document from the TM."""
 
 from django.db import transaction
 
+from agents.checks import run_checks
+from agents.context import LanguagePair
+from agents.risk import assess
+from agents.schemas import stored_brief
 from workbench.documents import lifecycle
 from workbench.documents.models import Segment
 
+from .glossary import termbase_for
 from .lookup import lookup, neighbour_hashes
 from .models import TranslationMemory, TranslationUnit
 
@@ -90,6 +95,21 @@ def follow_review(revisions):
             TranslationUnit.objects.filter(segment_id=revision.segment_id).update(quality=quality)
 
 
+def tm_risk(segment, match, project, brief):
+    """(level, reasons) of a TM match as a segment's draft (`agents.risk`): the checks'
+    findings in it, how close the match is, and the segment's function."""
+    pair = LanguagePair(project.source_language, project.target_language)
+    findings = run_checks(
+        segment.source,
+        match.target,
+        pair,
+        termbase_for(project),
+        brief,
+        project.qa_blocking_severities,
+    )
+    return assess(segment.source, match.target, issues=findings, tm_match=match.percent).as_stored()
+
+
 def pretranslate_document(document, threshold=None, progress=None, segments=None):
     """Fill the document's `new` segments (of `segments`, a queryset of them, if given)
     from their best TM match at or above `threshold` (the project's by default). Returns
@@ -101,6 +121,7 @@ def pretranslate_document(document, threshold=None, progress=None, segments=None
     """
     project = document.project
     threshold = project.tm_threshold if threshold is None else threshold
+    brief = stored_brief(document.brief)
     hashes = dict(document.segments.values_list("position", "source_hash"))
     scope = document.segments.all() if segments is None else segments
     waiting = list(
@@ -117,6 +138,8 @@ def pretranslate_document(document, threshold=None, progress=None, segments=None
             text=matches[0].target,
             percent=matches[0].percent,
             base_version=segment.version,
+            risk=tm_risk(segment, matches[0], project, brief),
+            skip_review=project.low_risk_review,
         ):
             filled += 1
         if progress:

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from agents.languages import tag_choices
@@ -163,6 +164,7 @@ class ProjectSettingsForm(forms.ModelForm):
             "tm_draft_threshold",
             "qa_blocking_severities",
             "auto_propagate",
+            "low_risk_review",
             "agent_max_rounds",
             "job_token_budget",
             "pseudonymise",
@@ -178,6 +180,14 @@ class ProjectSettingsForm(forms.ModelForm):
             MaxValueValidator(101),
         ]
         self.fields["agent_max_rounds"].validators += [MaxValueValidator(10)]
+        if self.instance.pk:
+            # The manager chooses the policy from the calibration table: a link beside it.
+            field = self.fields["low_risk_review"]
+            field.help_text = format_html(
+                '{} <a href="{}#risk-calibration">See the risk calibration</a>.',
+                field.help_text,
+                reverse("dashboard", args=[self.instance.slug]),
+            )
 
 
 class MemberForm(forms.Form):

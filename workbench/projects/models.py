@@ -62,6 +62,23 @@ class Project(models.Model):
         default=True,
         help_text="On confirm, fill identical untouched source segments of the document",
     )
+
+    class LowRiskReview(models.TextChoices):
+        """What happens to a segment the agents drafted with low risk (drafting/risk)."""
+
+        REVIEW = "review", "A person reviews it, like every other segment"
+        CONFIRM = "confirm", "Confirm it without translation review (a reviewer still approves)"
+        APPROVE = "approve", "Approve it without any review"
+
+    low_risk_review = models.CharField(
+        max_length=8,
+        choices=LowRiskReview.choices,
+        default=LowRiskReview.REVIEW,
+        verbose_name="Low-risk segments",
+        help_text="Segments the agents drafted with low risk may skip review; each is "
+        "recorded in its history and the audit log with the reasons. The dashboard's risk "
+        "calibration shows how often people changed segments of each risk level.",
+    )
     # Whether names, identity numbers, addresses and the like are replaced by
     # placeholders before text goes to the model endpoint (drafting/pseudonyms.py).
     # None: automatic, on unless the endpoint is on this machine or a private network.

@@ -14,6 +14,12 @@ class SegmentFilter(forms.Form):
     status = forms.MultipleChoiceField(
         choices=Segment.Status.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    risk = forms.MultipleChoiceField(
+        choices=[(level, level.capitalize()) for level in ("high", "medium", "low")],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Risk",
+    )
     issues = forms.BooleanField(required=False, label="Open issues")
     comments = forms.BooleanField(required=False, label="Unresolved comments")
     overridden = forms.BooleanField(required=False, label="QA overridden")
@@ -40,6 +46,8 @@ class SegmentFilter(forms.Form):
         segments = document.segments.all()
         if data.get("status"):
             segments = segments.filter(status__in=data["status"])
+        if data.get("risk"):
+            segments = segments.filter(risk__in=data["risk"])
         if data.get("issues"):
             segments = segments.filter(
                 Exists(Annotation.objects.filter(segment=OuterRef("pk"), status="open"))
@@ -71,7 +79,16 @@ class SegmentFilter(forms.Form):
     def is_filtered(self):
         return any(
             self.cleaned_data.get(name)
-            for name in ("status", "issues", "comments", "overridden", "mine", "since", "q")
+            for name in (
+                "status",
+                "risk",
+                "issues",
+                "comments",
+                "overridden",
+                "mine",
+                "since",
+                "q",
+            )
         )
 
 

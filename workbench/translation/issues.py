@@ -6,6 +6,8 @@ issues are brought up to date in the same transaction.
   decided by a person), a new one opens, and one the new text no longer has becomes
   outdated.
 - An Annotator issue whose span is no longer in the text becomes outdated on its own.
+- The document's consistency (`consistency.follow_documents`) is checked again: a change
+  in one segment can make another deviate, or stop deviating.
 
 So "open issues" means issues of the text as it stands, and the live QA of the editor
 shows only what is not already listed.
@@ -14,6 +16,7 @@ shows only what is not already listed.
 from django.db.models import Q
 from django.utils import timezone
 
+from .consistency import follow_documents
 from .models import Annotation
 from .qa import qa_warnings
 
@@ -27,10 +30,11 @@ def follow_text(revisions):
     if not changed:
         return
     now = timezone.now()
-    new_issues = []
+    new_issues, documents = [], set()
     for revision in changed:
         segment = revision.segment
         text = revision.new_target
+        documents.add(segment.document_id)
         existing = list(segment.annotations.filter(LIVE))
         _outdate(
             [
@@ -42,9 +46,15 @@ def follow_text(revisions):
         )
         findings = qa_warnings(segment, text, segment.document.project) if text.strip() else []
         new_issues += _reconcile(
-            segment, text, findings, [i for i in existing if i.source == CHECK], now
+            segment, text, findings, [i for i in existing if _is_segment_check(i)], now
         )
     Annotation.objects.bulk_create(new_issues)
+    follow_documents(documents)
+
+
+def _is_segment_check(issue):
+    """A finding of the checks of one segment; consistency is the document's."""
+    return issue.source == CHECK and issue.category != Annotation.Category.CONSISTENCY
 
 
 def _reconcile(segment, text, findings, stored, now):

@@ -65,6 +65,8 @@ class Annotation(models.Model):
         STYLE = "style", "Style"
         FLUENCY = "fluency", "Fluency"
         TAGS = "tags", "Tags"
+        # The same term, role or sentence translated differently across the document.
+        CONSISTENCY = "consistency", "Consistency"
 
     class Severity(models.TextChoices):
         MINOR = "minor", "Minor"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import report_views, review_views, views
 
 DOCUMENT = "projects/<slug:slug>/documents/<int:document_id>/"
 SEGMENT = DOCUMENT + "segments/<int:segment_id>/"
@@ -36,6 +36,8 @@ urlpatterns = [
         views.revision_restore,
         name="revision_restore",
     ),
+    path(DOCUMENT + "qa/", report_views.document_qa_report, name="document_qa_report"),
+    path(DOCUMENT + "qa.csv", report_views.document_qa_report_csv, name="document_qa_report_csv"),
     path(DOCUMENT + "review-file/", review_views.review_file_download, name="review_file"),
     path(
         DOCUMENT + "review-file/import/",

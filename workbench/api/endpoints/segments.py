@@ -5,6 +5,7 @@ through translation.services, as the editor's do."""
 import base64
 import binascii
 from datetime import date
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -53,6 +54,9 @@ class SegmentQuery(Schema):
     """The editor's filters (a segment passes all that are given), and the page."""
 
     status: list[SegmentStatus] = Field(default_factory=list)
+    risk: list[Literal["low", "medium", "high"]] = Field(
+        default_factory=list, description="Only segments whose draft has one of these risks"
+    )
     issues: bool = Field(False, description="Only segments with open issues")
     comments: bool = Field(False, description="Only segments with unresolved comments")
     overridden: bool = Field(False, description="Confirmed or approved over blocking QA")
@@ -75,6 +79,7 @@ def list_segments(request, slug: str, document_id: int, query: Query[SegmentQuer
         MultiValueDict(
             {
                 "status": list(query.status),
+                "risk": list(query.risk),
                 "q": [query.q],
                 "since": [query.since.isoformat()] if query.since else [],
                 **flags,
