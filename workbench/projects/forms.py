@@ -54,6 +54,7 @@ class ProjectSettingsForm(forms.ModelForm):
             "tm_draft_threshold",
             "qa_blocking_severities",
             "auto_propagate",
+            "lqa_max_points_per_1000",
             "agent_max_rounds",
             "job_token_budget",
             "pseudonymise",
@@ -69,6 +70,10 @@ class ProjectSettingsForm(forms.ModelForm):
             MaxValueValidator(101),
         ]
         self.fields["agent_max_rounds"].validators += [MaxValueValidator(10)]
+        self.fields["lqa_max_points_per_1000"].validators += [
+            MinValueValidator(0),
+            MaxValueValidator(1000),
+        ]
 
 
 class MemberForm(forms.Form):
