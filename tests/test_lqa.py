@@ -470,6 +470,10 @@ def test_the_threshold_is_a_project_setting(client_for, manager, project):
     project.refresh_from_db()
     assert project.lqa_max_points_per_1000 == Decimal("7.5")
 
+    client_for(manager).post(url, {**data, "lqa_max_points_per_1000": ""})  # left as it was
+    project.refresh_from_db()
+    assert project.lqa_max_points_per_1000 == Decimal("7.5")
+
 
 def test_save_only_counts_as_the_translators_text(judgment, translator, reviewer):
     """A translator's unconfirmed save is their text too."""

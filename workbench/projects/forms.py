@@ -70,10 +70,16 @@ class ProjectSettingsForm(forms.ModelForm):
             MaxValueValidator(101),
         ]
         self.fields["agent_max_rounds"].validators += [MaxValueValidator(10)]
+        # Empty keeps the threshold as it is (forms written before it existed leave it out).
+        self.fields["lqa_max_points_per_1000"].required = False
         self.fields["lqa_max_points_per_1000"].validators += [
             MinValueValidator(0),
             MaxValueValidator(1000),
         ]
+
+    def clean_lqa_max_points_per_1000(self):
+        value = self.cleaned_data["lqa_max_points_per_1000"]
+        return self.instance.lqa_max_points_per_1000 if value is None else value
 
 
 class MemberForm(forms.Form):
