@@ -15,6 +15,7 @@ from workbench.documents.models import Segment
 from workbench.documents.services import import_document
 from workbench.feedback import lqa
 from workbench.feedback.models import LqaError
+from workbench.translation.models import Annotation
 from workbench.translation.services import do_bulk_approve, do_save_target, do_send_back
 
 from .conftest import make_project, make_user
@@ -488,3 +489,34 @@ def test_save_only_counts_as_the_translators_text(judgment, translator, reviewer
     )
     error = record(three, reviewer, "style", "minor")
     assert (error.translator.username, error.assessed_text) == ("tom", "本上訴駁回。")
+
+
+# The dashboard -------------------------------------------------------------------------------
+
+
+def test_the_dashboard_has_a_quality_section(client_for, manager, reviewer, assessed):
+    one, two, three = segments(assessed)
+    Annotation.objects.create(
+        segment=one, source="annotator", category="accuracy", severity="critical", span="財產"
+    )
+    Annotation.objects.create(segment=one, source="annotator", category="style", severity="minor")
+    Annotation.objects.create(
+        segment=three, source="annotator", category="style", severity="major", status="dismissed"
+    )
+
+    overview = lqa.quality_overview(assessed.project)
+    (row,) = overview["documents"]
+    assert (row.open_issues, row.blocking_issues, row.send_backs, row.sent_back_now) == (2, 1, 1, 1)
+    assert round(row.score.per_1000, 2) == 5.83
+
+    response = client_for(manager).get(reverse("dashboard", args=[assessed.project.slug]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="quality"' in content
+    assert (
+        '<strong id="quality-open-issues">2</strong> open issues (1 major or critical)' in content
+    )
+    assert '<strong id="quality-send-backs">1</strong> send-back, 1 waiting' in content
+    assert '<strong id="quality-score">5.83</strong> error points per 1,000 words' in content
+    assert "translator · qwen-legal" in content
+    assert reverse("project_lqa_report", args=[assessed.project.slug]) in content

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from workbench import audit
 from workbench.audit.models import AuditEvent
+from workbench.feedback.lqa import quality_overview
 from workbench.feedback.metrics import learning_metrics
 from workbench.projects.access import get_project_for_user
 
@@ -72,6 +73,7 @@ def dashboard(request, slug):
         "events": events,
         "csv_events": EVENTS_IN_CSV,
         "learning_weeks": LEARNING_WEEKS,
+        "quality": quality_overview(project),
         "charts": charts,
         "role": role,
     }

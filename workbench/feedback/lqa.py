@@ -20,13 +20,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from workbench import audit
 from workbench.audit.models import AuditEvent
 from workbench.documents.models import Revision, Segment
 from workbench.projects.capabilities import can, check_can, roles_that_can
 from workbench.spreadsheets import BYTE_ORDER_MARK, SafeWriter
+from workbench.translation.models import Annotation
 
 from .models import LqaError
 
@@ -413,3 +414,68 @@ def report_csv(quality):
             ]
         )
     return out.getvalue()
+
+
+# The dashboard's quality section ----------------------------------------------------------
+
+
+@dataclass
+class DocumentQuality:
+    document: object
+    open_issues: int
+    blocking_issues: int
+    send_backs: int
+    sent_back_now: int
+    score: Score
+
+
+def quality_overview(project):
+    """Per document: the open issues (the Annotator's and the QA checks'), how often its
+    segments were sent back and how many wait for the translator now, and its LQA score;
+    with the project's report (per translator and agent)."""
+    quality = report(project)
+    issues = dict(
+        project.documents.filter(segments__annotations__status=Annotation.Status.OPEN)
+        .annotate(n=Count("segments__annotations"))
+        .values_list("pk", "n")
+    )
+    blocking = dict(
+        project.documents.filter(
+            segments__annotations__status=Annotation.Status.OPEN,
+            segments__annotations__severity__in=Annotation.BLOCKING,
+        )
+        .annotate(n=Count("segments__annotations"))
+        .values_list("pk", "n")
+    )
+    send_backs = dict(
+        project.documents.filter(
+            segments__revisions__origin=Revision.Origin.PERSON,
+            segments__revisions__new_status=Segment.Status.REJECTED,
+        )
+        .annotate(n=Count("segments__revisions"))
+        .values_list("pk", "n")
+    )
+    waiting = dict(
+        project.documents.filter(segments__status=Segment.Status.REJECTED)
+        .annotate(n=Count("segments"))
+        .values_list("pk", "n")
+    )
+    rows = [
+        DocumentQuality(
+            document=document,
+            open_issues=issues.get(document.pk, 0),
+            blocking_issues=blocking.get(document.pk, 0),
+            send_backs=send_backs.get(document.pk, 0),
+            sent_back_now=waiting.get(document.pk, 0),
+            score=score,
+        )
+        for document, score in quality.per_document
+    ]
+    return {
+        "report": quality,
+        "documents": rows,
+        "open_issues": sum(row.open_issues for row in rows),
+        "blocking_issues": sum(row.blocking_issues for row in rows),
+        "send_backs": sum(row.send_backs for row in rows),
+        "sent_back_now": sum(row.sent_back_now for row in rows),
+    }
