@@ -520,3 +520,26 @@ def test_the_dashboard_has_a_quality_section(client_for, manager, reviewer, asse
     assert '<strong id="quality-score">5.83</strong> error points per 1,000 words' in content
     assert "translator · qwen-legal" in content
     assert reverse("project_lqa_report", args=[assessed.project.slug]) in content
+
+
+# The API -------------------------------------------------------------------------------------
+
+
+def test_the_api_reads_a_documents_quality_score(api_for, translator, assessed):
+    path = f"/api/v1/projects/{assessed.project.slug}/documents/{assessed.pk}/quality"
+    response = api_for(translator).get(path)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert {key: body[key] for key in ("evaluated_words", "errors", "points")} == {
+        "evaluated_words": 1200,
+        "errors": 3,
+        "points": 7,
+    }
+    assert (body["points_per_1000"], body["result"], body["threshold"]) == (5.83, "pass", 10.0)
+    assert body["by_severity"] == {"minor": 2, "major": 1, "critical": 0}
+    assert body["by_category"]["mistranslation"] == 1
+    assert {(a["kind"], a["name"], a["points"]) for a in body["authors"]} == {
+        ("agent", "translator · qwen-legal", 1),
+        ("translator", "tom", 6),
+    }
