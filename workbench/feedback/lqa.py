@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 
 from workbench import audit
 from workbench.audit.models import AuditEvent
@@ -122,9 +122,10 @@ def assessed_revision(revisions, reviewer_ids):
     person's change of the text) by someone who is not among `reviewer_ids`. `revisions`
     in the order they were made."""
     for revision in reversed(revisions):
-        wrote = revision.origin != Revision.Origin.PERSON or (
-            revision.old_target != revision.new_target
-        )
+        changed = getattr(revision, "changed_text_in_db", None)
+        if changed is None:
+            changed = revision.old_target != revision.new_target
+        wrote = revision.origin != Revision.Origin.PERSON or changed
         if wrote and not (
             revision.origin == Revision.Origin.PERSON and revision.author_id in reviewer_ids
         ):
@@ -293,9 +294,24 @@ def report(project, documents=None):
     for error in errors:
         errors_of[error.segment_id].append(error)
     revisions_of = defaultdict(list)
+    # Who wrote what, without the texts: the database compares them.
     for revision in (
         Revision.objects.filter(segment__in=[segment.pk for segment in segments])
+        .annotate(
+            changed_text_in_db=ExpressionWrapper(
+                ~Q(old_target=F("new_target")), output_field=BooleanField()
+            )
+        )
         .select_related("author")
+        .only(
+            "segment_id",
+            "origin",
+            "author__username",
+            "agent_role",
+            "model_name",
+            "new_status",
+            "created_at",
+        )
         .order_by("segment_id", "created_at", "pk")
     ):
         revisions_of[revision.segment_id].append(revision)
