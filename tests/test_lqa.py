@@ -543,3 +543,25 @@ def test_the_api_reads_a_documents_quality_score(api_for, translator, assessed):
         ("agent", "translator · qwen-legal", 1),
         ("translator", "tom", 6),
     }
+
+
+def test_an_error_is_withdrawn_only_through_its_own_segment(client_for, manager, assessed):
+    one, two, _ = segments(assessed)
+    error = two.lqa_errors.first()
+    response = client_for(manager).post(lqa_url(one, error.pk, name="lqa_error_withdraw"))
+    assert response.status_code == 404
+    assert LqaError.objects.filter(pk=error.pk).exists()
+
+
+def test_the_project_csv_has_a_row_per_document(client_for, manager, assessed):
+    other = import_document(
+        assessed.project, data=b"Another judgment.\n", filename="b.txt", user=manager
+    )
+    text = (
+        client_for(manager)
+        .get(report_url(project=assessed.project), {"format": "csv"})
+        .content.decode()
+    )
+    summary = list(csv.reader(io.StringIO(text[1:].split("\r\n\r\n")[0])))
+    assert [f"document: {assessed.title}", "1200", "3", "7", "5.83", "10.00", "pass"] in summary
+    assert [f"document: {other.title}", "0", "0", "0", "", "10.00", "not assessed"] in summary
