@@ -1,11 +1,12 @@
 """Quality assessment by reviewers (LQA), MQM-style: recording and withdrawing errors,
 and the scores.
 
-Which text an error is about: the latest text of the segment written by someone other
-than its reviewers (the project's reviewers and managers who sent it back, approved it
-or recorded errors on it, and the person recording now). So an error recorded before or after the reviewer's own
-edit or send-back is counted against the translator's or the agent's text, never the
-reviewer's.
+Which text an error is about: the segment's latest text written by a machine (an agent,
+the TM, an imported file, auto-propagation) or by a person who is not a reviewer or
+manager of the project (nor the person recording). So an error recorded before or after
+the reviewer's own edit or send-back counts against the translator's or the agent's
+text, never the reviewer's; a translator who confirms an agent's draft unchanged leaves
+it the agent's text.
 
 The score of a set of segments is its error points (minor 1, major 5, critical 25) per
 1,000 evaluated words. Evaluated words are the source words of the segments a reviewer
@@ -18,9 +19,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db import connection, transaction
+from django.db.models import Count
 
 from workbench import audit
 from workbench.audit.models import AuditEvent
@@ -32,6 +34,7 @@ from workbench.translation.models import Annotation
 from .models import LqaError
 
 Category, Severity = LqaError.Category, LqaError.Severity
+User = get_user_model()
 WEIGHTS = LqaError.WEIGHTS
 REVIEW_STATUSES = (Segment.Status.APPROVED, Segment.Status.REJECTED)
 PER_WORDS = 1000
@@ -105,30 +108,14 @@ def _reviewing_members(project):
     return set(project.memberships.filter(role__in=roles).values_list("user_id", flat=True))
 
 
-def _reviewer_ids(revisions, errors, reviewing):
-    """Who reviewed the segment: the reviewers and managers who sent it back, approved
-    it or recorded errors on it."""
-    ids = {
-        revision.author_id
-        for revision in revisions
-        if revision.origin == Revision.Origin.PERSON and revision.new_status in REVIEW_STATUSES
-    }
-    ids |= {error.reviewer_id for error in errors}
-    return ids & reviewing
-
-
 def assessed_revision(revisions, reviewer_ids):
     """The revision whose text is assessed: the latest that wrote text (a machine's, or a
     person's change of the text) by someone who is not among `reviewer_ids`. `revisions`
-    in the order they were made."""
+    in the order they were made. (`_WRITTEN_BY` below is the same rule in SQL.)"""
     for revision in reversed(revisions):
-        changed = getattr(revision, "changed_text_in_db", None)
-        if changed is None:
-            changed = revision.old_target != revision.new_target
-        wrote = revision.origin != Revision.Origin.PERSON or changed
-        if wrote and not (
-            revision.origin == Revision.Origin.PERSON and revision.author_id in reviewer_ids
-        ):
+        if revision.origin != Revision.Origin.PERSON:
+            return revision
+        if revision.old_target != revision.new_target and revision.author_id not in reviewer_ids:
             return revision
     return None
 
@@ -154,11 +141,8 @@ def record_error(segment, *, user, role, category, severity, note=""):
     if not segment.target.strip():
         raise LqaRefused("This segment has no translation yet, so there is nothing to assess.")
     with transaction.atomic():
-        revisions = _revisions_of(segment)
-        errors = list(segment.lqa_errors.all())
-        reviewing = _reviewing_members(segment.document.project)
-        reviewers = _reviewer_ids(revisions, errors, reviewing) | {user.pk}
-        revision = assessed_revision(revisions, reviewers)
+        reviewers = _reviewing_members(segment.document.project) | {user.pk}
+        revision = assessed_revision(_revisions_of(segment), reviewers)
         author = _author_of(revision)
         return LqaError.objects.create(
             project=segment.document.project,
@@ -267,70 +251,93 @@ class Report:
     errors: list
 
 
-def reviewed_segments(documents):
-    """The segments a reviewer assessed: approved or sent back by a person, or with an
-    error recorded."""
-    return (
-        Segment.objects.filter(document__in=documents)
-        .filter(
-            Q(revisions__origin=Revision.Origin.PERSON, revisions__new_status__in=REVIEW_STATUSES)
-            | Q(lqa_errors__isnull=False)
-        )
-        .distinct()
+# Per document and per author of the text: the reviewed segments and their source words.
+# A segment with errors belongs to the author its latest error names; any other to the
+# author of its latest text not written by a reviewer or manager (`assessed_revision`).
+_EVALUATED = """
+WITH reviewed AS (
+    SELECT s.id, s.document_id, s.word_count FROM {segment} s
+    WHERE s.document_id = ANY(%(documents)s) AND (
+        EXISTS (SELECT 1 FROM {revision} r WHERE r.segment_id = s.id
+                AND r.origin = %(person)s AND r.new_status = ANY(%(review_statuses)s))
+        OR EXISTS (SELECT 1 FROM {error} e WHERE e.segment_id = s.id))
+), erred AS (
+    SELECT DISTINCT ON (e.segment_id) e.segment_id, e.text_origin AS origin,
+        e.translator_id AS user_id, e.agent_role, e.model_name
+    FROM {error} e WHERE e.document_id = ANY(%(documents)s)
+    ORDER BY e.segment_id, e.created_at DESC, e.id DESC
+), written AS (
+    SELECT DISTINCT ON (r.segment_id) r.segment_id, r.origin, r.author_id AS user_id,
+        r.agent_role, r.model_name
+    FROM {revision} r JOIN reviewed ON reviewed.id = r.segment_id
+    WHERE r.segment_id NOT IN (SELECT segment_id FROM erred) AND (
+        r.origin <> %(person)s OR (r.old_target IS DISTINCT FROM r.new_target
+                                   AND NOT COALESCE(r.author_id, 0) = ANY(%(reviewing)s)))
+    ORDER BY r.segment_id, r.created_at DESC, r.id DESC
+), author AS (
+    SELECT segment_id, origin, user_id, agent_role, model_name FROM erred
+    UNION ALL SELECT segment_id, origin, user_id, agent_role, model_name FROM written
+)
+SELECT reviewed.document_id, COALESCE(author.origin, ''), author.user_id,
+    COALESCE(author.agent_role, ''), COALESCE(author.model_name, ''),
+    COUNT(*), COALESCE(SUM(reviewed.word_count), 0)
+FROM reviewed LEFT JOIN author ON author.segment_id = reviewed.id
+GROUP BY 1, 2, 3, 4, 5
+"""
+
+
+def _evaluated(project, documents):
+    """[(document id, Author, segments, words)] of the reviewed segments."""
+    sql = _EVALUATED.format(
+        segment=Segment._meta.db_table,
+        revision=Revision._meta.db_table,
+        error=LqaError._meta.db_table,
     )
+    params = {
+        "documents": [document.pk for document in documents],
+        "person": Revision.Origin.PERSON,
+        "review_statuses": list(REVIEW_STATUSES),
+        "reviewing": sorted(_reviewing_members(project)),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    names = dict(
+        User.objects.filter(pk__in={row[2] for row in rows if row[2]}).values_list("pk", "username")
+    )
+    return [
+        (
+            document_id,
+            Author(
+                origin=origin,
+                user_id=user_id if origin == Revision.Origin.PERSON else None,
+                username=names.get(user_id, "") if origin == Revision.Origin.PERSON else "",
+                agent_role=agent_role if origin == Revision.Origin.AGENT else "",
+                model_name=model_name if origin == Revision.Origin.AGENT else "",
+            ),
+            segments,
+            words,
+        )
+        for document_id, origin, user_id, agent_role, model_name, segments, words in rows
+    ]
 
 
 def report(project, documents=None):
     """The quality report of `documents` (default: all of the project's)."""
     documents = list(documents if documents is not None else project.documents.all())
     threshold = project.lqa_max_points_per_1000
-    segments = list(reviewed_segments(documents).only("pk", "document_id", "word_count"))
     errors = list(
         LqaError.objects.filter(document__in=documents)
         .select_related("segment", "document", "reviewer", "translator")
         .order_by("document_id", "segment__position", "created_at", "pk")
     )
-    errors_of = defaultdict(list)
-    for error in errors:
-        errors_of[error.segment_id].append(error)
-    revisions_of = defaultdict(list)
-    # Who wrote what, without the texts: the database compares them.
-    for revision in (
-        Revision.objects.filter(segment__in=[segment.pk for segment in segments])
-        .annotate(
-            changed_text_in_db=ExpressionWrapper(
-                ~Q(old_target=F("new_target")), output_field=BooleanField()
-            )
-        )
-        .select_related("author")
-        .only(
-            "segment_id",
-            "origin",
-            "author__username",
-            "agent_role",
-            "model_name",
-            "new_status",
-            "created_at",
-        )
-        .order_by("segment_id", "created_at", "pk")
-    ):
-        revisions_of[revision.segment_id].append(revision)
-
-    reviewing = _reviewing_members(project)
     total = Score(threshold=threshold)
     per_document = {document.pk: Score(threshold=threshold) for document in documents}
     per_author = defaultdict(lambda: Score(threshold=threshold))
-    for segment in segments:
-        mine = errors_of.get(segment.pk, [])
-        if mine:
-            author = error_author(mine[-1])
-        else:
-            revisions = revisions_of.get(segment.pk, [])
-            reviewers = _reviewer_ids(revisions, [], reviewing)
-            author = _author_of(assessed_revision(revisions, reviewers))
-        for score in (total, per_document[segment.document_id], per_author[author]):
-            score.words += segment.word_count
-            score.segments += 1
+    for document_id, author, segments, words in _evaluated(project, documents):
+        for score in (total, per_document[document_id], per_author[author]):
+            score.words += words
+            score.segments += segments
     for error in errors:
         for score in (total, per_document[error.document_id], per_author[error_author(error)]):
             score.add_error(error)
