@@ -509,17 +509,23 @@ def test_the_dashboard_has_a_quality_section(client_for, manager, reviewer, asse
     assert (row.open_issues, row.blocking_issues, row.send_backs, row.sent_back_now) == (2, 1, 1, 1)
     assert round(row.score.per_1000, 2) == 5.83
 
-    response = client_for(manager).get(reverse("dashboard", args=[assessed.project.slug]))
+    slug = assessed.project.slug
+    page = client_for(manager).get(reverse("dashboard", args=[slug])).content.decode()
+    assert 'id="quality"' in page
+    assert f'hx-get="{reverse("dashboard_quality", args=[slug])}"' in page
+    assert reverse("project_lqa_report", args=[slug]) in page
+
+    response = client_for(manager).get(reverse("dashboard_quality", args=[slug]))
     content = response.content.decode()
     assert response.status_code == 200
-    assert 'id="quality"' in content
+    assert "<html" not in content
     assert (
         '<strong id="quality-open-issues">2</strong> open issues (1 major or critical)' in content
     )
     assert '<strong id="quality-send-backs">1</strong> send-back, 1 waiting' in content
     assert '<strong id="quality-score">5.83</strong> error points per 1,000 words' in content
     assert "translator · qwen-legal" in content
-    assert reverse("project_lqa_report", args=[assessed.project.slug]) in content
+    assert client_for(reviewer).get(reverse("dashboard_quality", args=[slug])).status_code == 403
 
 
 # The API -------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A reviewer records quality errors in the editor's panel of a real Chromium: sends a
 segment back, records a major mistranslation from the keyboard, sees a bad choice
 refused, withdraws an error, and opens the document's quality report and its printable
-view; a translator reads the errors without the form."""
+view; a translator reads the errors without the form; the manager's dashboard shows the
+scores."""
 
 import pytest
 from django.urls import reverse
@@ -21,6 +22,7 @@ def test_a_reviewer_records_errors_in_the_panel_and_reads_the_report(
     page_for,  # noqa: F811
     reviewer,
     translator,
+    manager,
     demo_judgment,  # noqa: F811
     trouble,  # noqa: F811
 ):
@@ -109,4 +111,10 @@ def test_a_reviewer_records_errors_in_the_panel_and_reads_the_report(
     other_section = other.locator(f"#lqa-{segment.pk}")
     expect(other_section).to_contain_text("本人 for the judge")
     expect(other_section.get_by_role("button", name="Record error")).to_have_count(0)
+
+    # The manager's dashboard loads its quality section after the page.
+    boss = page_for(manager)
+    boss.goto(reverse("dashboard", args=[document.project.slug]))
+    expect(boss.locator("#quality-documents")).to_contain_text(document.title)
+    expect(boss.locator("#quality-authors")).to_contain_text("tom")
     assert trouble == []

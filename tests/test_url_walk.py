@@ -134,6 +134,7 @@ RULES = {
     "agent_test": (NONE, M),
     "model_prices": (M, M),
     "dashboard_dataset": (M, NONE),
+    "dashboard_quality": (M, NONE),
     "audit_log": (M, NONE),
     # The REST API's pages (its operations, called with tokens, have their own persona
     # matrix in test_api_permissions.py)

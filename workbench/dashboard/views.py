@@ -73,11 +73,20 @@ def dashboard(request, slug):
         "events": events,
         "csv_events": EVENTS_IN_CSV,
         "learning_weeks": LEARNING_WEEKS,
-        "quality": quality_overview(project),
         "charts": charts,
         "role": role,
     }
     return render(request, "dashboard/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def quality(request, slug):
+    """The dashboard's quality section, loaded after the page: open issues, send-backs
+    and LQA scores per document, translator and agent."""
+    project, _ = get_project_for_user(request, slug, action="project.dashboard")
+    context = {"project": project, "quality": quality_overview(project)}
+    return render(request, "dashboard/_quality_body.html", context)
 
 
 def _learning(project, today):
