@@ -314,6 +314,15 @@ def test_the_service_refuses_unknown_categories_and_untranslated_segments(
     assert not LqaError.objects.exists()
 
 
+def test_the_panel_asks_for_a_translation_before_errors_are_recorded(
+    client_for, reviewer, project, manager
+):
+    document = import_document(project, data=b"Untouched.\n", filename="a.txt", user=manager)
+    content = client_for(reviewer).get(lqa_url(document.segments.get())).content.decode()
+    assert "Errors can be recorded once the segment has a translation." in content
+    assert "Record error" not in content
+
+
 # Withdrawing ---------------------------------------------------------------------------------
 
 
