@@ -111,7 +111,7 @@ def _reviewing_members(project):
 def assessed_revision(revisions, reviewer_ids):
     """The revision whose text is assessed: the latest that wrote text (a machine's, or a
     person's change of the text) by someone who is not among `reviewer_ids`. `revisions`
-    in the order they were made. (`_WRITTEN_BY` below is the same rule in SQL.)"""
+    in the order they were made. (`_EVALUATED` below is the same rule in SQL.)"""
     for revision in reversed(revisions):
         if revision.origin != Revision.Origin.PERSON:
             return revision
