@@ -28,6 +28,7 @@ ENDPOINTS = [
     ("POST", P + "/documents", "upload", "document.upload"),
     ("GET", D, None, "document.view"),
     ("GET", D + "/original", None, "document.view"),
+    ("GET", D + "/quality", None, "lqa.view"),
     ("GET", D + "/translated", None, "document.download_translated"),
     ("GET", D + "/segments", None, "document.view"),
     ("GET", S, None, "document.view"),

@@ -21,8 +21,9 @@ from agents.prompts import PROMPT_VERSIONS
 from workbench.dashboard.models import ModelPrice, WorkTally
 from workbench.demo.recordings import read_recordings, recordings_path
 from workbench.documents.models import Assignment, Document, Revision, Segment
+from workbench.feedback import lqa
 from workbench.feedback.learning import similar_corrections
-from workbench.feedback.models import Correction, GlossaryCandidate, Lesson
+from workbench.feedback.models import Correction, GlossaryCandidate, Lesson, LqaError
 from workbench.jobs.models import Job, ModelCall
 from workbench.memory.models import Term, TranslationUnit
 from workbench.projects.models import Membership, Project
@@ -218,6 +219,21 @@ def test_the_dashboard_has_progress_people_cost_and_learning(hk, client_for):
     agents = rows("agents")
     assert agents and all(row[0] == "demo-replay" for row in agents)
     assert rows("learning") and rows("activity")
+
+
+def test_the_reviewer_recorded_quality_errors_behind_the_send_backs(judgment, client_for):
+    errors = LqaError.objects.filter(document=judgment)
+
+    assert errors.count() >= 3
+    assert {error.reviewer.username for error in errors} == {"reviewer"}
+    assert {error.category for error in errors} >= {"legal_reference", "terminology"}
+    # Each is about the text the reviewer sent back, written by the translator or agents.
+    assert all(error.translator or error.text_origin == "agent" for error in errors)
+    score = lqa.document_score(judgment)
+    assert score.errors == errors.count() and score.words > 0 and score.passed is not None
+    url = reverse("document_lqa_report", args=[judgment.project.slug, judgment.pk])
+    page = client_for(person("reviewer")).get(url).content.decode()
+    assert "Legal reference" in page and "keep the statute" in page
 
 
 @pytest.mark.parametrize("format", ["tmx", "xliff", "jsonl-sft", "jsonl-dpo", "csv", "xlsx"])

@@ -18,6 +18,7 @@ from tests.conftest import make_project, make_user
 from workbench.api.models import ApiToken, Webhook, WebhookDelivery
 from workbench.documents.lifecycle import SAVE
 from workbench.documents.services import import_document
+from workbench.feedback.lqa import record_error
 from workbench.feedback.models import Export, GlossaryCandidate, Lesson
 from workbench.jobs.models import Job
 from workbench.memory.models import Term
@@ -124,12 +125,18 @@ RULES = {
     "lessons": (ALL, MR),
     "lesson_edit": (MR, MR),
     "lesson_active": (NONE, MR),
+    # Quality assessment (LQA): the reviewer recorded the walk's error
+    "segment_lqa": (ALL, MR),
+    "lqa_error_withdraw": (NONE, MR),
+    "document_lqa_report": (ALL, NONE),
+    "project_lqa_report": (MR, NONE),
     # The manager's pages
     "dashboard": (M, NONE),
     "agent_settings": (M, M),
     "agent_test": (NONE, M),
     "model_prices": (M, M),
     "dashboard_dataset": (M, NONE),
+    "dashboard_quality": (M, NONE),
     "audit_log": (M, NONE),
     # The REST API's pages (its operations, called with tokens, have their own persona
     # matrix in test_api_permissions.py)
@@ -230,6 +237,9 @@ def world(project, manager, translator, reviewer, outsider):
         project=project, machine_term="上訴者", target_term="上訴人", source_term="appellant"
     )
     lesson = Lesson.objects.create(project=project, text="Dates as 2024年3月5日.", author=reviewer)
+    lqa_error = record_error(
+        saved.segment, user=reviewer, role="reviewer", category="grammar", severity="minor"
+    )
     notification = Notification.objects.create(user=manager, project=project, text="Hello", url="/")
     token, _ = ApiToken.issue(manager, name="walk", days=30)
     webhook = Webhook.objects.create(
@@ -251,6 +261,7 @@ def world(project, manager, translator, reviewer, outsider):
         "export_id": export.pk,
         "candidate_id": candidate.pk,
         "lesson_id": lesson.pk,
+        "error_id": lqa_error.pk,
         "notification_id": notification.pk,
         "token_id": token.pk,
         "webhook_id": webhook.pk,

@@ -399,3 +399,29 @@ class DeliveryOut(Schema):
     @staticmethod
     def resolve_id(delivery):
         return str(delivery.uid)
+
+
+# Quality assessment (LQA) ----------------------------------------------------------------
+
+
+class QualityScoreOut(Schema):
+    evaluated_words: int = Field(
+        description="Source words of the segments a reviewer assessed: approved or sent back "
+        "by a person, or with an error recorded"
+    )
+    errors: int
+    points: int = Field(description="Error points: minor 1, major 5, critical 25")
+    points_per_1000: float | None = Field(description="None until a segment is reviewed")
+    result: Literal["pass", "fail", "not assessed"]
+
+
+class QualityAuthorOut(QualityScoreOut):
+    kind: Literal["translator", "agent", "other"]
+    name: str = Field(description="The translator's user name, or the agent's role · model")
+
+
+class DocumentQualityOut(QualityScoreOut):
+    threshold: float = Field(description="The project's pass mark, points per 1,000 words")
+    by_severity: dict[str, int]
+    by_category: dict[str, int]
+    authors: list[QualityAuthorOut]

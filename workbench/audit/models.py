@@ -49,6 +49,7 @@ class AuditEvent(models.Model):
         # Review
         QA_OVERRIDDEN = "review.qa_overridden", "QA findings overridden"
         REVIEW_SKIPPED = "review.skipped", "Review skipped by policy"
+        LQA_ERROR_WITHDRAWN = "review.lqa_withdrawn", "Quality error withdrawn"
         # Agents
         AGENT_JOB = "agents.job", "Agent job finished"
         # The REST API: a call that read a document or changed something

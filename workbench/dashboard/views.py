@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from workbench import audit
 from workbench.audit.models import AuditEvent
+from workbench.feedback.lqa import quality_overview
 from workbench.feedback.metrics import learning_metrics
 from workbench.projects.access import get_project_for_user
 
@@ -78,6 +79,16 @@ def dashboard(request, slug):
         "role": role,
     }
     return render(request, "dashboard/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def quality(request, slug):
+    """The dashboard's quality section, loaded after the page: open issues, send-backs
+    and LQA scores per document, translator and agent."""
+    project, _ = get_project_for_user(request, slug, action="project.dashboard")
+    context = {"project": project, "quality": quality_overview(project)}
+    return render(request, "dashboard/_quality_body.html", context)
 
 
 def _learning(project, today):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from workbench.dashboard.models import ModelPrice
 from workbench.documents.lifecycle import CONFIRM, SAVE
 from workbench.documents.models import Assignment, Segment
+from workbench.feedback.lqa import record_error
 from workbench.feedback.models import GlossaryCandidate, Lesson
 from workbench.memory.glossary_io import import_glossary
 from workbench.translation.models import Annotation, Comment
@@ -41,6 +42,15 @@ from .timeline import Timeline
 
 DAYS = 14
 GLOSSARY = "hk_legal_glossary.csv"
+# What the reviewer records in the quality assessment when sending a segment back: the
+# first rule whose word is in the reason gives the error's category and severity.
+LQA_RULES = (
+    ("Ordinance", "legal_reference", "major"),
+    ("Verdict", "terminology", "major"),
+    ("Titles", "locale", "minor"),
+    ("Quote", "terminology", "minor"),
+)
+LQA_OTHERWISE = ("mistranslation", "major")
 # How far the team has got with each document: the agents' first job drafts segments
 # 1..draft, the translator confirms 1..confirm and the reviewer signs off 1..approve.
 PROGRESS = {
@@ -326,6 +336,7 @@ class DemoStory:
                 do_send_back(
                     segment, user=self.people[said.author], role=said.author, text=said.text
                 )
+                self._record_lqa(segment, said)
                 if recording.sent_back:
                     self._sent_back.append((day, work, position))
                 continue
@@ -333,6 +344,23 @@ class DemoStory:
         if seen:
             self._at(day, 11, 30)
             do_bulk_approve(work.document, seen, user=reviewer, role="reviewer")
+
+    def _record_lqa(self, segment, said):
+        """The reviewer records the error behind a send-back in the quality assessment."""
+        if said.author != "reviewer":
+            return
+        category, severity = next(
+            ((category, severity) for word, category, severity in LQA_RULES if word in said.text),
+            LQA_OTHERWISE,
+        )
+        record_error(
+            segment,
+            user=self.people["reviewer"],
+            role="reviewer",
+            category=category,
+            severity=severity,
+            note=said.text,
+        )
 
     def _confirm_sent_back(self, day):
         """The translator fixes the segments sent back on earlier days first thing."""

@@ -14,7 +14,7 @@ from django.db import connection, models
 
 from workbench.dashboard.models import ModelPrice
 from workbench.documents.models import Assignment, Document, Revision
-from workbench.feedback.models import Correction, GlossaryCandidate, Lesson
+from workbench.feedback.models import Correction, GlossaryCandidate, Lesson, LqaError
 from workbench.jobs.models import DraftBatch, Job, ModelCall
 from workbench.memory.models import Term, TranslationUnit
 from workbench.projects.models import Notification
@@ -39,6 +39,7 @@ STAMPED = (
     TranslationUnit,
     Comment,
     Lesson,
+    LqaError,
     ModelPrice,
 )
 

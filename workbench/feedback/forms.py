@@ -2,7 +2,7 @@ from django import forms
 
 from workbench.memory.models.glossary import MAX_TERM_LENGTH, normalise_term_text, term_text_problem
 
-from .models import Correction, Lesson
+from .models import Correction, Lesson, LqaError
 
 
 class LessonForm(forms.ModelForm):
@@ -71,3 +71,42 @@ class CorrectionFilterForm(forms.Form):
         if data.get("changed"):
             corrections = corrections.filter(edit_distance__gt=0)
         return corrections
+
+
+class LqaErrorForm(forms.Form):
+    """One error a reviewer records: a category of the typology, a severity, a note."""
+
+    category = forms.ChoiceField(
+        choices=[("", "Choose a category…"), *LqaError.Category.choices],
+        label="Error category",
+        error_messages={
+            "required": "Choose the error's category.",
+            "invalid_choice": "“%(value)s” is not an error category of the typology.",
+        },
+    )
+    severity = forms.ChoiceField(
+        choices=[
+            (value, f"{label} ({LqaError.WEIGHTS[value]})")
+            for value, label in LqaError.Severity.choices
+        ],
+        label="Severity",
+        initial=LqaError.Severity.MINOR,
+        error_messages={
+            "required": "Choose the error's severity.",
+            "invalid_choice": "“%(value)s” is not a severity; choose minor, major or critical.",
+        },
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=LqaError.MAX_NOTE,
+        label="Note",
+        widget=forms.TextInput(attrs={"placeholder": "What is wrong (optional)"}),
+    )
+
+    def __init__(self, *args, segment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if segment is not None:
+            self.auto_id = f"lqa-{segment.pk}-%s"
+
+    def problems(self):
+        return "; ".join(error for errors in self.errors.values() for error in errors)

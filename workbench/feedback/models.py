@@ -376,3 +376,79 @@ class Lesson(models.Model):
     def set_active(self, active):
         self.active = active
         self.save(update_fields=["active", "updated_at"])
+
+
+# Quality assessment by reviewers (LQA) --------------------------------------------------
+
+
+class LqaError(models.Model):
+    """An error a reviewer found in a segment's translation, MQM-style: a category of the
+    typology, a severity that weighs 1, 5 or 25 points, and an optional note. It is about
+    one text, the `revision` being assessed, and is counted against whoever wrote that
+    text: a person (`translator`) or an agent role and model. Recording one never changes
+    the segment; only the send-back and edit of the editor do (through the lifecycle)."""
+
+    class Category(models.TextChoices):
+        MISTRANSLATION = "mistranslation", "Accuracy: mistranslation"
+        OMISSION = "omission", "Accuracy: omission"
+        ADDITION = "addition", "Accuracy: addition"
+        TERMINOLOGY = "terminology", "Terminology"
+        LEGAL_REFERENCE = "legal_reference", "Legal reference"
+        NUMBER_DATE = "number_date", "Number or date"
+        GRAMMAR = "grammar", "Grammar"
+        STYLE = "style", "Style"
+        LOCALE = "locale", "Locale convention"
+
+    class Severity(models.TextChoices):
+        MINOR = "minor", "Minor"
+        MAJOR = "major", "Major"
+        CRITICAL = "critical", "Critical"
+
+    # The one place the severities' weights live (error points, MQM-style).
+    WEIGHTS = {Severity.MINOR: 1, Severity.MAJOR: 5, Severity.CRITICAL: 25}
+    MAX_NOTE = 1000
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lqa_errors")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lqa_errors")
+    segment = models.ForeignKey(
+        "documents.Segment", on_delete=models.CASCADE, related_name="lqa_errors"
+    )
+    revision = models.ForeignKey(
+        "documents.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The revision whose text was assessed",
+    )
+    assessed_text = models.TextField(blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    note = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who wrote the assessed text: a person, or an agent role and model, or the TM, an
+    # imported file or auto-propagation (`text_origin` is a Revision.Origin).
+    text_origin = models.CharField(max_length=12, blank=True)
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agent_role = models.CharField(max_length=20, blank=True)
+    model_name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["segment__position", "created_at", "pk"]
+        indexes = [models.Index(fields=["document", "segment"])]
+
+    def __str__(self):
+        return f"{self.get_severity_display()} {self.get_category_display()} in {self.segment}"
+
+    @property
+    def points(self):
+        return self.WEIGHTS[self.severity]

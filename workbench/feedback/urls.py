@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import lqa_views, views
 
 urlpatterns = [
     path("projects/<slug:slug>/corrections/", views.corrections, name="corrections"),
@@ -26,4 +26,18 @@ urlpatterns = [
         views.lesson_active,
         name="lesson_active",
     ),
+]
+
+# Quality assessment (LQA)
+DOCUMENT = "projects/<slug:slug>/documents/<int:document_id>/"
+SEGMENT = DOCUMENT + "segments/<int:segment_id>/"
+urlpatterns += [
+    path(SEGMENT + "quality/", lqa_views.segment_lqa, name="segment_lqa"),
+    path(
+        SEGMENT + "quality/<int:error_id>/withdraw/",
+        lqa_views.lqa_error_withdraw,
+        name="lqa_error_withdraw",
+    ),
+    path(DOCUMENT + "quality/", lqa_views.document_lqa_report, name="document_lqa_report"),
+    path("projects/<slug:slug>/quality/", lqa_views.project_lqa_report, name="project_lqa_report"),
 ]

@@ -50,6 +50,11 @@ CAPABILITIES = {
     "feedback.view": MANAGING,  # corrections and glossary candidates
     "lesson.write": REVIEWING,
     "export.create": MANAGING,
+    # Quality assessment (LQA): reviewers record errors, everyone reads them
+    "lqa.view": EVERYONE,  # a segment's errors and its document's quality report
+    "lqa.record": REVIEWING,  # record an error; withdraw one's own
+    "lqa.withdraw_any": MANAGING,  # withdraw anyone's error
+    "lqa.project_report": REVIEWING,  # the project's report, per translator and agent
     # The REST API's webhooks and their delivery log
     "webhook.manage": MANAGING,
 }

@@ -165,6 +165,7 @@ class ProjectSettingsForm(forms.ModelForm):
             "qa_blocking_severities",
             "auto_propagate",
             "low_risk_review",
+            "lqa_max_points_per_1000",
             "agent_max_rounds",
             "job_token_budget",
             "pseudonymise",
@@ -188,6 +189,16 @@ class ProjectSettingsForm(forms.ModelForm):
                 field.help_text,
                 reverse("dashboard", args=[self.instance.slug]),
             )
+        # Empty keeps the threshold as it is (forms written before it existed leave it out).
+        self.fields["lqa_max_points_per_1000"].required = False
+        self.fields["lqa_max_points_per_1000"].validators += [
+            MinValueValidator(0),
+            MaxValueValidator(1000),
+        ]
+
+    def clean_lqa_max_points_per_1000(self):
+        value = self.cleaned_data["lqa_max_points_per_1000"]
+        return self.instance.lqa_max_points_per_1000 if value is None else value
 
 
 class MemberForm(forms.Form):

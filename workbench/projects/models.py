@@ -79,6 +79,14 @@ class Project(models.Model):
         "recorded in its history and the audit log with the reasons. The dashboard's risk "
         "calibration shows how often people changed segments of each risk level.",
     )
+    lqa_max_points_per_1000 = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=10,
+        verbose_name="Quality threshold (LQA error points per 1,000 words)",
+        help_text="A document passes the reviewers' quality assessment when its error points "
+        "(minor 1, major 5, critical 25) per 1,000 reviewed words are at most this.",
+    )
     # Whether names, identity numbers, addresses and the like are replaced by
     # placeholders before text goes to the model endpoint (drafting/pseudonyms.py).
     # None: automatic, on unless the endpoint is on this machine or a private network.

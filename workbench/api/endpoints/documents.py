@@ -10,9 +10,10 @@ from ninja import File, Form, Router, Status, UploadedFile
 from workbench.documents.models import Document
 from workbench.documents.services import check_upload, import_document
 from workbench.documents.translated import translated_file
+from workbench.feedback import lqa
 
 from ..access import document_for, project_for
-from ..schemas import DocumentOut
+from ..schemas import DocumentOut, DocumentQualityOut
 
 router = Router(tags=["documents"])
 
@@ -93,3 +94,39 @@ def download_translated(request, slug: str, document_id: int):
     response["Content-Disposition"] = content_disposition_header(True, translated.filename)
     response["X-Untranslated-Segments"] = str(translated.untranslated)
     return response
+
+
+def _score(score):
+    return {
+        "evaluated_words": score.words,
+        "errors": score.errors,
+        "points": score.points,
+        "points_per_1000": None if score.per_1000 is None else round(score.per_1000, 2),
+        "result": score.verdict,
+    }
+
+
+@router.get(
+    "/projects/{slug}/documents/{document_id}/quality",
+    response=DocumentQualityOut,
+    summary="The document's quality score (LQA)",
+    description="The reviewers' quality assessment: error points per 1,000 evaluated words, "
+    "pass or fail against the project's threshold, errors per severity and category, and "
+    "the score of each translator and agent whose text was reviewed.",
+)
+def document_quality(request, slug: str, document_id: int):
+    document, _ = document_for(request, slug, document_id, "lqa.view")
+    quality = lqa.report(document.project, [document])
+    return {
+        **_score(quality.score),
+        "threshold": float(quality.score.threshold),
+        "by_severity": quality.totals,
+        "by_category": {
+            category: sum(1 for error in quality.errors if error.category == category)
+            for category in lqa.Category.values
+        },
+        "authors": [
+            {**_score(score), "kind": author.kind_label.lower(), "name": author.label}
+            for author, score in quality.authors
+        ],
+    }
