@@ -468,6 +468,7 @@ def test_the_threshold_is_a_project_setting(client_for, manager, project):
         "agent_max_rounds": 2,
         "auto_propagate": "on",
         "pseudonymise": "",
+        "low_risk_review": "review",
         "lqa_max_points_per_1000": "-1",
     }
     refused = client_for(manager).post(url, data)
