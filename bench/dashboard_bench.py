@@ -35,12 +35,25 @@ MODEL_CALLS = 20_000
 
 
 def copy_rows(cursor, model, rows, columns):
+    """COPY the rows into the model's table. The model's other columns that may not be
+    null get their Django default (the database has no defaults of its own), so new
+    fields do not break the loader."""
     from django.db import connection
 
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    named = [model._meta.get_field(c) for c in columns]
+    rest = [
+        field
+        for field in model._meta.concrete_fields
+        if field not in named
+        and not field.null
+        and not field.primary_key
+        and field.get_default() is not None
+    ]
+    defaults = [field.get_db_prep_save(field.get_default(), connection) for field in rest]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in named + rest)
     with cursor.cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row([*row, *defaults])
 
 
 def load_documents(project, translators, reviewers, first, count, segments_per_document, rng):
