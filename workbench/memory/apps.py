@@ -5,13 +5,19 @@ class MemoryConfig(AppConfig):
     name = "workbench.memory"
 
     def ready(self):
-        from workbench.documents.signals import revisions_recorded
+        from workbench.documents.signals import document_imported, revisions_recorded
 
         from . import checks  # noqa: F401  (registers the system check)
+        from .analysis import analyse_imported
         from .services import follow_review
 
         revisions_recorded.connect(
             lambda sender, revisions, **kwargs: follow_review(revisions),
             weak=False,
             dispatch_uid="memory.follow_review",
+        )
+        document_imported.connect(
+            lambda sender, document, **kwargs: analyse_imported(document),
+            weak=False,
+            dispatch_uid="memory.analyse_imported",
         )
