@@ -210,3 +210,29 @@ def test_the_latest_analysis_is_shown(client_for, manager, project, document, an
     assert Analysis.objects.filter(document=document).first() == newer
     page = client_for(manager).get(pages(project, document)["document"]).content.decode()
     assert "the workbench after the import" in page
+
+
+def test_the_api_gives_the_latest_analysis_of_a_document(
+    api_for, translator, project, document, analysed
+):
+    url = f"/api/v1/projects/{project.slug}/documents/{document.pk}/analysis"
+    answer = api_for(translator).get(url)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["rows"] == analysed[0].rows
+    assert (body["document_id"], body["created_by"], body["threshold"]) == (
+        document.pk,
+        "mandy",
+        75,
+    )
+    assert body["documents_changed_since"] is False
+    assert body["memories"] == [project_memory(project).name]
+
+
+def test_the_api_says_when_there_is_no_analysis_yet(api_for, translator, project, document):
+    answer = api_for(translator).get(
+        f"/api/v1/projects/{project.slug}/documents/{document.pk}/analysis"
+    )
+    assert answer.status_code == 404
+    assert answer["Content-Type"] == "application/problem+json"
+    assert "not been analysed yet" in answer.json()["detail"]
