@@ -236,3 +236,12 @@ def test_the_api_says_when_there_is_no_analysis_yet(api_for, translator, project
     assert answer.status_code == 404
     assert answer["Content-Type"] == "application/problem+json"
     assert "not been analysed yet" in answer.json()["detail"]
+
+
+def test_a_manager_with_too_many_jobs_is_told_and_nothing_is_queued(
+    settings, client_for, manager, project, document
+):
+    settings.WORKBENCH_MAX_JOBS_PER_USER = 0
+    response = client_for(manager).post(runs(project, document)["document"], follow=True)
+    assert "the most one person may have" in response.content.decode()
+    assert not Job.objects.exists()

@@ -86,12 +86,11 @@ def _page(request, project, role, document=None):
 
 
 def _run(request, project, document=None):
+    """Queue the analysis; the page it returns to shows the job's progress."""
     try:
         start_analysis(project, document, request.user)
     except TooManyJobs as refused:
         messages.error(request, str(refused))
-    else:
-        messages.success(request, "The analysis is running; this page shows it when it is done.")
 
 
 def _download(project, document, file_format, name):
