@@ -312,3 +312,12 @@ def test_it_knows_when_the_documents_changed_since(project):
     assert changed_since(analysis)
     second.delete()
     assert not changed_since(analysis)
+
+
+def test_the_analyses_after_a_large_upload_do_not_lock_people_out(settings, project, manager):
+    settings.WORKBENCH_MAX_JOBS_PER_PROJECT = 2
+    document = make_document(project, ["One."])
+    for _ in range(3):
+        start_analysis(project, document)
+    assert start_analysis(project, document, manager).created_by == manager
+    assert Job.objects.filter(status="queued").count() == 4
