@@ -28,7 +28,7 @@ from workbench.jobs.services import enqueue
 from workbench.spreadsheets import BYTE_ORDER_MARK, SafeWriter, text_cell
 
 from .lookup import lookup, memories_of
-from .models import Analysis
+from .models import Analysis, TranslationUnit
 
 KIND = "analysis"
 LOWEST_MATCH = 75
@@ -113,6 +113,8 @@ def analyse(project, document=None, progress=None):
     called after each segment."""
     documents = documents_analysed(project, document)
     memories = list(memories_of(project).order_by("name").values_list("name", flat=True))
+    # A lookup costs a few queries; with nothing to find, every segment is no match.
+    anything = TranslationUnit.objects.filter(memory__in=memories_of(project)).exists()
     total = Segment.objects.filter(document__in=documents).count()
     counts, seen, done, per_document = empty_counts(), set(), 0, []
     for each in documents:
@@ -132,7 +134,7 @@ def analyse(project, document=None, progress=None):
                     hashes.get(segment.position - 1, ""),
                     hashes.get(segment.position + 1, ""),
                 )
-                band = band_of(best_match(segment, project, context) if memories else None)
+                band = band_of(best_match(segment, project, context) if anything else None)
             for tally in (own, counts):
                 add_segment(tally, band, segment.word_count, segment.char_count)
             done += 1
