@@ -245,3 +245,31 @@ def test_a_manager_with_too_many_jobs_is_told_and_nothing_is_queued(
     response = client_for(manager).post(runs(project, document)["document"], follow=True)
     assert "the most one person may have" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_an_analysis_that_failed_says_why_until_one_succeeds(
+    client_for, manager, project, document
+):
+    Job.objects.create(
+        kind="analysis",
+        project=project,
+        document=document,
+        status="failed",
+        error="The worker stopped; retry the job.",
+    )
+    page = client_for(manager).get(pages(project, document)["document"]).content.decode()
+    assert "The last analysis did not finish." in page
+    assert "The worker stopped; retry the job." in page
+    run_analysis(project, document)
+    page = client_for(manager).get(pages(project, document)["document"]).content.decode()
+    assert "did not finish" not in page
+
+
+def test_htmx_gets_the_table_alone_to_refresh_it(
+    client_for, translator, project, document, analysed
+):
+    url = pages(project, document)["document"]
+    part = client_for(translator).get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert part.startswith('<div id="analysis-page"')
+    assert 'hx-trigger="jobFinished from:body"' in part
+    assert "<html" not in part
