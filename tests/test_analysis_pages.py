@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from workbench.documents.services import import_document
@@ -273,3 +274,18 @@ def test_htmx_gets_the_table_alone_to_refresh_it(
     assert part.startswith('<div id="analysis-page"')
     assert 'hx-trigger="jobFinished from:body"' in part
     assert "<html" not in part
+
+
+def test_an_upload_queues_the_analysis_and_links_to_it(
+    client_for, manager, project, django_capture_on_commit_callbacks
+):
+    ruling = SimpleUploadedFile("ruling.txt", b"The application is refused.\n", "text/plain")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(manager).post(
+            reverse("document_upload", args=[project.slug]), {"files": [ruling]}
+        )
+    job = Job.objects.get(kind="analysis")
+    assert job.created_by is None
+    assert reverse("document_analysis", args=[project.slug, job.document_id]) in (
+        response.content.decode()
+    )
