@@ -111,7 +111,10 @@ def analyse(project, document=None, progress=None):
     """Count the document (or the project's ready documents) by band. Returns
     (rows, per-document rows, names of the memories read). `progress(done, total)` is
     called after each segment."""
-    documents = documents_analysed(project, document)
+    return count_documents(project, documents_analysed(project, document), progress)
+
+
+def count_documents(project, documents, progress=None):
     memories = list(memories_of(project).order_by("name").values_list("name", flat=True))
     # A lookup costs a few queries; with nothing to find, every segment is no match.
     anything = TranslationUnit.objects.filter(memory__in=memories_of(project)).exists()
@@ -153,7 +156,7 @@ def run_analysis(project, document=None, *, user=None, job=None, progress=None):
     """Analyse and keep the result; a job run again replaces its own analysis."""
     documents = documents_analysed(project, document)
     digest = fingerprint(documents)
-    rows, per_document, memories = analyse(project, document, progress)
+    rows, per_document, memories = count_documents(project, documents, progress)
     values = {
         "project": project,
         "document": document,
