@@ -11,6 +11,7 @@ from tests.conftest import make_user
 from workbench.api.models import Webhook, WebhookDelivery
 from workbench.feedback.models import Export
 from workbench.jobs.models import Job
+from workbench.memory.analysis import run_analysis
 from workbench.projects.capabilities import can
 from workbench.projects.services import do_set_member
 from workbench.translation.models import Comment
@@ -31,6 +32,7 @@ ENDPOINTS = [
     ("GET", D + "/quality", None, "lqa.view"),
     ("GET", D + "/translated", None, "document.download_translated"),
     ("GET", D + "/segments", None, "document.view"),
+    ("GET", D + "/analysis", None, "analysis.view"),
     ("GET", S, None, "document.view"),
     ("PUT", S, {"text": "上訴駁回。", "version": 0}, "segment.edit"),
     ("POST", S + "/confirm", {"text": "上訴駁回。", "version": 0}, "segment.edit"),
@@ -93,6 +95,7 @@ def world(project, judgment, manager):
     segment = judgment.segments.get(position=1)
     comment = Comment.objects.create(segment=segment, author=manager, text="Cap. 210?")
     job = Job.objects.create(kind="export", project=project, status=Job.Status.FAILED)
+    run_analysis(project, judgment)
     export = Export.objects.create(project=project, format="tmx", statuses=["approved"])
     webhook = Webhook.objects.create(
         project=project, url="https://dms.example.org/hook", events=["job.finished"]

@@ -22,6 +22,7 @@ from workbench.api.management.commands.openapi_schema import (
 )
 from workbench.api.models import ApiToken, Webhook, WebhookDelivery
 from workbench.jobs.models import Job
+from workbench.memory.analysis import run_analysis
 from workbench.translation.models import Comment
 
 # Small, so the whole suite stays fast; every operation still gets these many calls.
@@ -97,6 +98,7 @@ def world(settings, wsgi_app, project, judgment, manager):
     segment = judgment.segments.get(position=1)
     Comment.objects.create(segment=segment, author=manager, text="Cap. 210?")
     Job.objects.create(kind="export", project=project, status=Job.Status.FAILED)
+    run_analysis(project, judgment)
     webhook = Webhook.objects.create(
         project=project, url="https://dms.example.org/hook", events=["job.finished"]
     )

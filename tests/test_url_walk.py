@@ -21,6 +21,7 @@ from workbench.documents.services import import_document
 from workbench.feedback.lqa import record_error
 from workbench.feedback.models import Export, GlossaryCandidate, Lesson
 from workbench.jobs.models import Job
+from workbench.memory.analysis import run_analysis
 from workbench.memory.models import Term
 from workbench.memory.services import project_memory
 from workbench.projects.models import Notification
@@ -87,6 +88,13 @@ RULES = {
     "glossary_import": (M, M),
     "glossary_export": (M, NONE),
     "glossary_recognise": (ALL, ALL),
+    # The analysis by match band
+    "project_analysis": (ALL, NONE),
+    "project_analysis_run": (NONE, M),
+    "project_analysis_download": (ALL, NONE),
+    "document_analysis": (ALL, NONE),
+    "document_analysis_run": (NONE, M),
+    "document_analysis_download": (ALL, NONE),
     # Jobs
     "job_list": (ALL, NONE),
     "job_progress": (ALL, NONE),
@@ -222,6 +230,8 @@ def world(project, manager, translator, reviewer, outsider):
         target_hash="y",
     )
     term = Term.objects.create(project=project, source_term="appellant", target_term="上訴人")
+    run_analysis(project, document, user=manager)
+    run_analysis(project, user=manager)
     job = Job.objects.create(
         kind="draft_document",
         project=project,

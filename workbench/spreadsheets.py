@@ -1,5 +1,5 @@
-"""Text bound for a spreadsheet: cells that never run as formulas, for every CSV the
-workbench writes (dashboard tables, glossary, corpus exports, the audit log).
+"""Text bound for a spreadsheet: cells that never run as formulas, for every CSV and XLSX
+the workbench writes (dashboard tables, glossary, corpus exports, the audit log).
 
 A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return, which
 some programs strip first) as a formula, so a hostile file name or segment
@@ -10,6 +10,8 @@ spreadsheet reads as a formula and which would otherwise stop being a number.
 
 import csv
 import re
+
+from openpyxl.cell import WriteOnlyCell
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?")
@@ -49,3 +51,19 @@ class SafeWriter:
     def writerows(self, rows):
         for row in rows:
             self.writerow(row)
+
+
+def text_cell(sheet, text, font=None, alignment=None):
+    """An XLSX text cell of a write-only sheet that never runs as a formula: openpyxl would
+    store "=..." as one, so the cell is typed as text and, when it starts like a formula,
+    marked with Excel's quote prefix (what typing an apostrophe does), keeping the text
+    exactly as it was."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    if starts_like_formula(text):
+        cell.quotePrefix = True
+    if font:
+        cell.font = font
+    if alignment:
+        cell.alignment = alignment
+    return cell

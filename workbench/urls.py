@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("workbench.documents.urls")),
     path("", include("workbench.memory.tm_urls")),
     path("", include("workbench.memory.glossary_urls")),
+    path("", include("workbench.memory.analysis_urls")),
     path("", include("workbench.jobs.urls")),
     path("", include("workbench.translation.urls")),
     path("", include("workbench.drafting.urls")),

@@ -254,6 +254,42 @@ class DraftingIn(Schema):
     segment_ids: list[int] = Field(default_factory=list, max_length=100_000)
 
 
+# Analysis ---------------------------------------------------------------------------------
+
+
+class AnalysisRowOut(Schema):
+    band: Literal["context", "repetitions", "exact", "high", "medium", "low", "none", "total"] = (
+        Field(
+            description="context: 101% (the same text between the same neighbours); "
+            "repetitions: met earlier in the document; exact: 100%; high: 95–99%; medium: "
+            "85–94%; low: 75–84%; none: no match; total: the whole document"
+        )
+    )
+    label: str
+    segments: int
+    words: int = Field(description="In Chinese and Japanese every character is a word")
+    characters: int
+    share: float = Field(description="The band's share of the words, in percent")
+
+
+class AnalysisOut(Schema):
+    id: int
+    document_id: int | None
+    rows: list[AnalysisRowOut]
+    memories: list[str] = Field(description="The translation memories matched against")
+    threshold: int = Field(description="The lowest match counted as a match, in percent")
+    documents_changed_since: bool = Field(
+        description="The document's sources changed since the analysis; run it again"
+    )
+    created_by: str | None = Field(description="Empty when it ran by itself after the import")
+    created_at: datetime
+    job_id: int | None
+
+    @staticmethod
+    def resolve_created_by(analysis):
+        return analysis.created_by.get_username() if analysis.created_by else None
+
+
 # Translation memory and termbase ---------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from ninja.openapi.docs import DocsBase
 
 from . import problems
 from .auth import TokenAuth, TokenThrottle
-from .endpoints import documents, exports, jobs, memory, projects, segments, webhooks
+from .endpoints import analysis, documents, exports, jobs, memory, projects, segments, webhooks
 from .problems import Problem
 
 DESCRIPTION = """\
@@ -114,5 +114,5 @@ api = WorkbenchAPI(
     throttle=TokenThrottle(),
 )
 problems.install(api)
-for module in (projects, documents, segments, jobs, memory, exports, webhooks):
+for module in (projects, documents, analysis, segments, jobs, memory, exports, webhooks):
     api.add_router("", module.router)

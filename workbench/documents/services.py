@@ -5,7 +5,9 @@ parses, segments and stores in one transaction, so a document gets all its segme
 none, and a rejected file leaves nothing behind: no row, no segment, no stored file.
 """
 
+import logging
 import unicodedata
+from functools import partial
 from pathlib import PurePath
 
 from django.conf import settings
@@ -22,6 +24,9 @@ from .importers.base import ImportRejected
 from .models import Document, Revision, Segment
 from .placeholders import TOKEN
 from .segmentation import SegmentTooLong, bounded_segments, count_words
+from .signals import document_imported
+
+logger = logging.getLogger(__name__)
 
 MAX_FILENAME = 255
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -148,6 +153,7 @@ def import_document(project, *, data, filename, user=None, format=None, encoding
     except BaseException:
         document.original_file.delete(save=False)
         raise
+    transaction.on_commit(partial(_tell_imported, document))
     return document
 
 
@@ -202,6 +208,17 @@ def _segments_from_blocks(blocks, project):
                 )
             )
     return rows
+
+
+def _tell_imported(document):
+    for receiver, outcome in document_imported.send_robust(sender=Document, document=document):
+        if isinstance(outcome, Exception):
+            logger.error(
+                "After importing document %s, %s failed.",
+                document.pk,
+                getattr(receiver, "__qualname__", receiver),
+                exc_info=outcome,
+            )
 
 
 @transaction.atomic

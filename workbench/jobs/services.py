@@ -50,7 +50,7 @@ USER_LOCK, PROJECT_LOCK = 7301, 7302
 
 def check_jobs_in_flight(project, user):
     """Refuse (TooManyJobs) when `user` or `project` already has as many queued or
-    running jobs as WORKBENCH_MAX_JOBS_PER_USER / _PER_PROJECT allow. Call it inside the
+    running jobs started by people as WORKBENCH_MAX_JOBS_PER_USER / _PER_PROJECT allow. Call it inside the
     transaction that queues the job: it holds the locks until that transaction ends."""
     with connection.cursor() as cursor:
         if user is not None:
@@ -64,7 +64,10 @@ def check_jobs_in_flight(project, user):
             "have. Wait for one to finish (the jobs page shows them), or cancel one."
         )
     per_project = settings.WORKBENCH_MAX_JOBS_PER_PROJECT
-    if in_flight.filter(project=project).count() >= per_project:
+    # Only jobs people started: the workbench's own (an analysis after each import, a
+    # webhook delivery) must not lock people out after a large upload.
+    started_by_people = in_flight.filter(project=project, created_by__isnull=False)
+    if started_by_people.count() >= per_project:
         raise TooManyJobs(
             f"“{project.name}” has {per_project} jobs queued or running already, the most "
             "one project may have. Wait for some to finish, or ask a manager to cancel some."

@@ -45,6 +45,9 @@ CAPABILITIES = {
     "memory.manage": MANAGING,  # import, edit, delete units, pre-translate
     "glossary.view": EVERYONE,
     "glossary.manage": MANAGING,
+    # The analysis by TM match band, for quoting and planning
+    "analysis.view": EVERYONE,
+    "analysis.run": MANAGING,
     # Background work, learning, exports
     "job.manage": MANAGING,  # cancel and retry
     "feedback.view": MANAGING,  # corrections and glossary candidates

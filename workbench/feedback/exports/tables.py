@@ -13,10 +13,9 @@ apostrophe does), so the text stays exactly as it was and never becomes a formul
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from workbench.spreadsheets import BYTE_ORDER_MARK, SafeWriter, starts_like_formula
+from workbench.spreadsheets import BYTE_ORDER_MARK, SafeWriter, text_cell
 
 from .inline import xml_safe
 
@@ -67,13 +66,4 @@ def save_xlsx(corpus, tally, out):
 
 
 def _cell(sheet, text, font=None, alignment=None):
-    """A text cell, never a formula: openpyxl would store "=..." as one."""
-    cell = WriteOnlyCell(sheet, value=xml_safe(text))
-    cell.data_type = "s"
-    if starts_like_formula(text):
-        cell.quotePrefix = True
-    if font:
-        cell.font = font
-    if alignment:
-        cell.alignment = alignment
-    return cell
+    return text_cell(sheet, xml_safe(text), font=font, alignment=alignment)

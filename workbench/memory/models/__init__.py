@@ -1,4 +1,5 @@
+from .analysis import Analysis
 from .glossary import Term
 from .tm import TranslationMemory, TranslationUnit
 
-__all__ = ["Term", "TranslationMemory", "TranslationUnit"]
+__all__ = ["Analysis", "Term", "TranslationMemory", "TranslationUnit"]
