@@ -188,9 +188,14 @@ class Command(BaseCommand):
         return document, ""
 
     def tell_the_story(self, projects, documents, users):
-        """Two weeks of work, written only on documents nobody has worked on."""
+        """Two weeks of work, written only on documents nobody has worked on (the
+        analysis the workbench queues by itself after each import is no one's work)."""
         touched = Revision.objects.filter(segment__document__in=documents.values()).exists()
-        if touched or any(document.jobs.exists() for document in documents.values()):
+        started = any(
+            document.jobs.filter(created_by__isnull=False).exists()
+            for document in documents.values()
+        )
+        if touched or started:
             return
         try:
             with transaction.atomic():
