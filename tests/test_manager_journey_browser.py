@@ -1,5 +1,5 @@
 """The project manager's day in Chromium: a new project set up from an existing one, the
-judgment imported, and the work assigned, with the assign form's refusals read as the
+judgment imported, its analysis read, and the work assigned, with the assign form's refusals read as the
 sentences a person sees.
 
 With WORKBENCH_SCREENSHOTS=1 it also writes docs/project-from-template.png and
@@ -14,7 +14,9 @@ from django.urls import reverse
 
 from tests.browser import DEMO_JUDGMENT, chromium, page_for, trouble  # noqa: F401
 from workbench.documents.models import Assignment
-from workbench.memory.models import Term
+from workbench.jobs.models import Job
+from workbench.jobs.services import run_job
+from workbench.memory.models import Analysis, Term
 from workbench.projects.models import Project
 
 DUPLICATE_IDS = """() => {
@@ -101,9 +103,21 @@ def test_a_manager_sets_up_a_project_from_a_template_imports_and_assigns(
     document = copy.documents.get()
     assert document.segments.count() > 20
 
-    # ANALYSIS (issue 15, part 4): the manager reads the analysis of the imported
-    # judgment here (words by TM match band and repetitions); the lead adds this step
-    # when the analysis page is merged.
+    # The analysis the import queued, run (here, in the test's process), and read: the
+    # words by TM match band and the repetitions, adding up to the judgment's words.
+    analysis_job = Job.objects.get(kind="analysis", document=document)
+    run_job(analysis_job.pk)
+    page.goto(reverse("document_detail", args=[copy.slug, document.pk]))
+    page.get_by_role("link", name="Analysis", exact=True).click()
+    table = page.locator("#analysis-table")
+    table.wait_for()
+    analysis = Analysis.objects.get(job=analysis_job)
+    words = sum(document.segments.values_list("word_count", flat=True))
+    bands = [row for row in analysis.rows if row["band"] != "total"]
+    assert sum(row["words"] for row in bands) == analysis.rows[-1]["words"] == words
+    for row in analysis.rows:
+        cells = table.locator(f'tr[data-band="{row["band"]}"] td').all_inner_texts()
+        assert cells[:2] == [str(row["segments"]), str(row["words"])]
 
     # The work, assigned; each mistake refused with a sentence tied to its field.
     page.goto(reverse("document_assign", args=[copy.slug, document.pk]))
