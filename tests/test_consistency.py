@@ -13,7 +13,10 @@ from tests.conftest import make_project
 from workbench.audit.models import AuditEvent
 from workbench.documents import lifecycle
 from workbench.documents.models import Document, Segment
+from workbench.jobs.models import Job
+from workbench.jobs.services import run_job
 from workbench.memory.models import Term
+from workbench.translation import consistency
 from workbench.translation.models import Annotation
 from workbench.translation.report import qa_report
 from workbench.translation.services import CONFIRM, do_save_target
@@ -292,3 +295,23 @@ def test_checking_again_after_one_change_gives_the_same_as_from_scratch():
 
     assert [f.position for f in first] == [3, 3, 5]
     assert [f.position for f in again] == [5]
+
+
+def test_a_large_document_is_checked_again_in_one_background_job(document, translator, monkeypatch):
+    """Above the inline limit, saves queue the check instead of rereading the document:
+    one waiting job however many saves, and the job finds what the save would have."""
+    monkeypatch.setattr(consistency, "INLINE_SEGMENTS", 2)
+    for text in ("答辯人其後撤回。", "答辯人其後撤回申索。"):  # two saves of segment 3
+        third = document.segments.get(position=3)
+        do_save_target(
+            third, user=translator, role="translator", text=text, base_version=third.version
+        )
+
+    waiting = Job.objects.filter(kind="consistency", document=document)
+    assert waiting.count() == 1 and waiting.get().status == Job.Status.QUEUED
+    assert sorted(p for p, _ in consistency_issues(document)) == [3, 3, 5]  # not yet
+
+    run_job(waiting.get().pk)
+
+    assert sorted(p for p, _ in consistency_issues(document)) == [5]
+    assert sorted(p for p, _ in consistency_issues(document, "outdated")) == [3, 3]

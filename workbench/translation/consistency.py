@@ -4,6 +4,12 @@ The deviating segments get a `check` issue of category consistency, kept up to d
 the text changes (`issues.follow_text` calls `follow_documents` for the documents of
 every changed target): a deviation still there stays as it was (open, or decided by a
 person), a new one opens, one that is gone becomes outdated.
+
+Rereading a document costs time in proportion to its translated segments (about 75 ms
+for 5,000), too much for every save of a large document. Up to INLINE_SEGMENTS
+translated segments the check runs within the save; above, a background job does it
+(the `consistency` job kind), one waiting job per document however many saves come in
+meanwhile.
 """
 
 from django.utils import timezone
@@ -13,6 +19,8 @@ from agents.context import LanguagePair
 from agents.schemas import stored_brief
 from workbench.documents.models import Document
 from workbench.documents.placeholders import TOKEN
+from workbench.jobs.models import Job
+from workbench.jobs.services import enqueue
 from workbench.memory.glossary import termbase_for
 
 from .models import Annotation
@@ -38,9 +46,29 @@ def inconsistencies(document):
     )
 
 
+INLINE_SEGMENTS = 500
+
+
 def follow_documents(document_ids):
+    """Check the documents again now, or queue the check of the large ones."""
     for document in Document.objects.filter(pk__in=document_ids).select_related("project"):
-        _reconcile(document, inconsistencies(document))
+        if document.segments.exclude(target="")[INLINE_SEGMENTS:].exists():
+            queue_check(document)
+        else:
+            check_document(document)
+
+
+def check_document(document):
+    _reconcile(document, inconsistencies(document))
+
+
+def queue_check(document):
+    """One waiting check per document: a job already waiting will read the latest text."""
+    waiting = Job.objects.filter(
+        kind="consistency", document=document, status=Job.Status.QUEUED
+    ).exists()
+    if not waiting:
+        enqueue("consistency", project=document.project, document=document)
 
 
 def _reconcile(document, findings):
