@@ -80,7 +80,7 @@ class DraftState(TypedDict, total=False):
     to_annotate: list[str]
     # What the Proofreader has been shown of each segment (text and issues), so the same
     # request is never sent twice.
-    proofread_seen: dict[str, list[str]]
+    proofread_seen: dict[str, list[str]]  # per segment, the issues the Proofreader was shown
 
 
 def draft_batch(
@@ -280,7 +280,8 @@ class _Pipeline:
             self._proofreading_item(state, segment_id) for segment_id in self._to_proofread(state)
         ]
         for item in items:
-            seen.setdefault(item["id"], []).append(_fingerprint(item))
+            shown = seen.setdefault(item["id"], [])
+            shown += [mark for mark in map(_issue_mark, item["issues"]) if mark not in shown]
         revisions = {}
         for group in plan_batches(
             items,
@@ -553,13 +554,18 @@ class _Pipeline:
         }
 
     def _to_proofread(self, state: DraftState) -> list[str]:
-        """Flagged segments whose text and issues the Proofreader has not seen yet."""
+        """Flagged segments with a blocking issue the Proofreader has not been shown yet.
+        An issue it was shown, it fixed or answered why not: asking again would spend a
+        call on the same answer."""
         seen = state.get("proofread_seen", {})
         return [
             segment_id
             for segment_id in self._flagged(state)
-            if _fingerprint(self._proofreading_item(state, segment_id))
-            not in seen.get(segment_id, [])
+            if any(
+                _issue_mark(issue) not in seen.get(segment_id, [])
+                for issue in state["annotations"][segment_id][-1]
+                if issue["severity"] in BLOCKING_SEVERITIES
+            )
         ]
 
     def result(self, state: DraftState) -> BatchResult:
@@ -608,9 +614,12 @@ def _neighbour(segment: SegmentInput) -> Neighbour:
     )
 
 
-def _fingerprint(item: dict) -> str:
-    """What the Proofreader is shown of a segment besides its source: its text and issues."""
-    shown = json.dumps([item["target"], item["issues"]], ensure_ascii=False, sort_keys=True)
+def _issue_mark(issue: dict) -> str:
+    """An issue as the Proofreader is shown it, whatever text it was found in."""
+    shown = json.dumps(
+        [issue.get(key) for key in ("category", "severity", "span", "explanation")],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 

@@ -127,6 +127,9 @@ class LoopbackConfig:
     drop_numbers_ids: list[str] = field(default_factory=list)
     # The Annotator flags revised text too (the Proofreader's mark does not satisfy it).
     flag_revised: bool = False
+    # With flag_revised: the issue on a revised text names how often it was revised, so
+    # each round's issue is a new one (without: the same issue again).
+    new_issue_each_round: bool = False
     # "fixed": latency_ms; "lognormal": median latency_ms, 99th percentile latency_p99_ms.
     latency: str = "fixed"
     latency_p99_ms: int = 0
@@ -568,7 +571,8 @@ def _annotate(segment: dict, target_language: str, config: LoopbackConfig) -> li
             "category": "terminology",
             "severity": "major",
             "suggestion": span + mark,
-            "explanation": f"The term {span} is not the one the glossary uses.",
+            "explanation": f"The term {span} is not the one the glossary uses."
+            + (f" (revision {target.count(mark)})" if config.new_issue_each_round else ""),
         }
     ]
 

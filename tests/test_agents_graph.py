@@ -176,9 +176,28 @@ def test_it_flags_segments_whose_issues_survive_proofreading(loopback_llm):
     assert result.by_id()["s4"].status == "drafted"
 
 
-def test_it_proofreads_again_only_what_changed_since_the_last_round(loopback_llm):
-    # The Annotator flags the revised text too: each round sees a new text, up to the cap.
+def test_an_issue_goes_to_the_proofreader_once(loopback_llm):
+    # The Annotator raises the same issue again on the revised text: the Proofreader has
+    # answered it already, so no round asks again; the segment ends flagged for a person.
     loopback_llm.configure(flag_revised=True)
+
+    result = draft_batch(batch(10), client(loopback_llm), max_rounds=3)
+
+    rounds = [
+        document_data(body)["segments"] for body in loopback_llm.requests_for("ProofreaderOutput")
+    ]
+    assert [[segment["id"] for segment in sent] for sent in rounds] == [["s5", "s10"]]
+    assert len(loopback_llm.requests_for("AnnotatorOutput")) == 2
+    flagged = result.by_id()["s5"]
+    assert flagged.status == "flagged" and flagged.final_provenance.round == 1
+    bodies = [json.dumps(body, sort_keys=True) for body in loopback_llm.requests]
+    assert len(set(bodies)) == len(bodies)
+
+
+def test_a_new_issue_on_the_revised_text_goes_to_the_proofreader(loopback_llm):
+    # Each round the Annotator finds something new in the revised text (its first word
+    # changes): each is shown to the Proofreader, up to the round cap.
+    loopback_llm.configure(flag_revised=True, new_issue_each_round=True)
 
     result = draft_batch(batch(10), client(loopback_llm), max_rounds=3)
 
@@ -189,8 +208,6 @@ def test_it_proofreads_again_only_what_changed_since_the_last_round(loopback_llm
     texts = [segment["target"] for sent in rounds for segment in sent]
     assert len(set(texts)) == len(texts)
     assert result.by_id()["s5"].final_provenance.round == 3
-    bodies = [json.dumps(body, sort_keys=True) for body in loopback_llm.requests]
-    assert len(set(bodies)) == len(bodies)
 
 
 def test_it_respects_a_lower_round_cap(loopback_llm):
