@@ -2,7 +2,11 @@
 with axe-core (0 serious or critical violations), the skip link, the current page
 marked, `lang` on Chinese text, and the pages at 1024 px and at 200% zoom."""
 
+import os
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.axe import assert_accessible
@@ -164,4 +168,7 @@ def test_main_pages_fit_narrow_windows_and_200_percent_zoom(
             too_wide[url] = body_overflow(page)
     assert too_wide == {}
     assert_accessible(page)
+    if os.environ.get("WORKBENCH_SCREENSHOTS"):
+        page.goto(reverse("editor", args=[demo_judgment.project.slug, demo_judgment.pk]))
+        page.screenshot(path=Path(settings.BASE_DIR) / "docs" / f"editor-{width}px.png")
     assert trouble == []
