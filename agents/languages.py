@@ -243,6 +243,23 @@ def is_cjk_character(char: str) -> bool:
     return bool(_CJK_CHARACTER.match(char))
 
 
+_CJK_RUN = regex.compile(f"[{CJK_LETTERS}][{CJK_LETTERS}{CJK_MARKS}\\d\\s]*(?<!\\s)")
+
+
+def cjk_runs(text: str) -> list[tuple[str, bool]]:
+    """Split `text` into (piece, is_cjk): the runs written in a CJK script (with the
+    digits, spaces and punctuation inside them) and the rest, in order."""
+    pieces, position = [], 0
+    for match in _CJK_RUN.finditer(text or ""):
+        if match.start() > position:
+            pieces.append((text[position : match.start()], False))
+        pieces.append((match.group(0), True))
+        position = match.end()
+    if position < len(text or ""):
+        pieces.append((text[position:], False))
+    return pieces
+
+
 def is_unspaced_character(char: str) -> bool:
     """A character of the scripts written without spaces between words, or their
     punctuation: two such characters are joined without a space."""

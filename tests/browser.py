@@ -22,6 +22,8 @@ from workbench.documents.services import import_document
 from workbench.memory.models import Term
 from workbench.translation.models import Annotation, Comment, Suggestion
 
+from .axe import assert_accessible
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -73,8 +75,11 @@ def watch(page, origin, trouble):
 @pytest.fixture
 def page_for(chromium, live_server, trouble):
     """page_for(user) -> a Playwright page logged in as that user, at 1440×900, watched
-    for trouble."""
+    for trouble. axe-core checks every page it goes to, and the page it ends the test on,
+    for serious or critical WCAG 2.2 AA violations (tests/axe.py)."""
     contexts = []
+    pages = []
+    failed = []
 
     def open_page(user, width=1440, height=900):
         client = Client()
@@ -95,11 +100,40 @@ def page_for(chromium, live_server, trouble):
         page = context.new_page()
         page.set_default_timeout(10_000)
         watch(page, live_server.url, trouble)
+        check_each_page(page, failed)
+        pages.append(page)
         return page
 
     yield open_page
-    for context in contexts:
-        context.close()
+    try:
+        for page in pages:
+            if not failed and not page.is_closed() and is_html(page):
+                assert_accessible(page)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def is_html(page):
+    return page.evaluate("() => document.contentType") == "text/html"
+
+
+def check_each_page(page, failed):
+    """Make the page's goto run axe on the page it arrives at (once it has failed, the
+    check at the end of the test is not repeated)."""
+    goto = page.goto
+
+    def goto_and_check(url, **options):
+        response = goto(url, **options)
+        if response is not None and "text/html" in response.headers.get("content-type", ""):
+            try:
+                assert_accessible(page)
+            except AssertionError:
+                failed.append(url)
+                raise
+        return response
+
+    page.goto = goto_and_check
 
 
 # The first paragraphs of the demo judgment as a translator would have left them.

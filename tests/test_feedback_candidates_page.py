@@ -37,7 +37,9 @@ def test_it_lists_the_candidate_with_its_evidence(client_for, manager, candidate
     response = client_for(manager).get(page_url(candidate.project))
 
     assert response.status_code == 200
-    assert "<del>原告</del> → <ins>上訴人</ins>" in response.text
+    assert (
+        '<del lang="zh-Hant-HK">原告</del> → <ins lang="zh-Hant-HK">上訴人</ins>' in response.text
+    )
     assert 'value="appellant"' in response.text
     for source, _, _ in CASES:
         assert source in response.text
@@ -59,7 +61,10 @@ def test_it_accepts_with_the_terms_as_edited(client_for, manager, candidate):
     candidate.refresh_from_db()
     assert candidate.status == "accepted"
     follow = client_for(manager).get(page_url(candidate.project))
-    assert "No suggestions waiting" in follow.text and "the appellant → 上訴人" in follow.text
+    assert "No suggestions waiting" in follow.text and (
+        '<span lang="en">the appellant</span> → <span lang="zh-Hant-HK">上訴人</span>'
+        in follow.text
+    )
 
 
 def test_it_refuses_an_empty_source_term_and_changes_nothing(client_for, manager, candidate):

@@ -10,4 +10,4 @@ def inbox(context):
     """The top bar's link to the person's notifications, with how many are unread."""
     user = context["request"].user
     unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
-    return {"unread": unread}
+    return {"unread": unread, "request": context["request"]}
