@@ -28,6 +28,8 @@ from .services import (
     EditRefused,
     QABlocked,
     StaleVersion,
+    changed_since,
+    changes_cursor,
     do_accept_annotation,
     do_add_comment,
     do_ask_revision,
@@ -41,6 +43,7 @@ from .services import (
     latest_suggestions,
     next_to_review,
     next_unconfirmed,
+    parse_cursor,
 )
 
 ROWS_PER_PAGE = 50
@@ -76,11 +79,37 @@ def editor(request, slug, document_id):
     }
     if request.htmx and after is not None:
         return render(request, "translation/_rows.html", context)
-    context.update(filters=filters, matching=segments.count(), counts=document.status_counts())
+    context.update(
+        filters=filters,
+        matching=segments.count(),
+        counts=document.status_counts(),
+        cursor=changes_cursor(document),
+    )
     if request.htmx:
         return render(request, "translation/_grid.html", context)
     audit.record(AuditEvent.Kind.DOCUMENT_VIEWED, project=document.project, target=document)
     return render(request, "translation/editor.html", context)
+
+
+@login_required
+@require_GET
+def editor_changes(request, slug, document_id):
+    """Polled by the open editor every few seconds: the rows changed since `since` (by
+    anyone), the status counts and the new cursor. Cheap when nothing changed."""
+    document, role = get_document_for_user(request, slug, document_id)
+    since = parse_cursor(request.GET.get("since"))
+    cursor = changes_cursor(document)
+    ids = changed_since(document, since) if since is not None else []
+    rows = with_row_facts(document.segments.filter(pk__in=ids)).order_by("position") if ids else []
+    context = {
+        "project": document.project,
+        "document": document,
+        "role": role,
+        "rows": rows,
+        "counts": document.status_counts(),
+        "cursor": cursor,
+    }
+    return render(request, "translation/_changes.html", context)
 
 
 def _more_url(request, last):
