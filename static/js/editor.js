@@ -734,6 +734,22 @@
 
   // Opened (or filtered) with "go to #N": start on that segment.
   // (After settling: htmx restores the old rows' attributes until then.)
+  // Earlier rows put above the view (scrolling up after "go to #") leave the rows in
+  // view where they are.
+  let anchor = null;
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (!target.classList || !target.classList.contains("less")) return;
+    const below = target.nextElementSibling;
+    anchor = below ? { row: below, top: below.getBoundingClientRect().top } : null;
+  });
+  document.body.addEventListener("htmx:afterSwap", () => {
+    if (!anchor || !anchor.row.isConnected) return;
+    const moved = anchor.row.getBoundingClientRect().top - anchor.top;
+    anchor = null;
+    if (Math.abs(moved) > 1) window.scrollBy(0, moved);
+  });
+
   // Only the grid that was asked for with a number starts there (not a grid from an
   // earlier tick that lands while the number is being typed), and the latest grid asked
   // for wins: an older one settling late activates nothing.
@@ -749,9 +765,15 @@
     if (!wentTo) return;
     inTurn(() => {
       if (asked !== gridAsked || userElsewhere(document.getElementById("id_go"))) return;
-      return activate(allRows()[0]);
+      return activate(goneTo(wentTo));
     });
   });
+  // The row asked for by "go to #N" (or the first after it under the filters); the
+  // rows above it load when scrolled to.
+  function goneTo(number) {
+    const rows = allRows();
+    return rows.find((row) => Number(row.dataset.position) >= Number(number)) || rows[0];
+  }
   // Whether the person has moved to a box of their own (a filter, the search, a panel
   // form): an activation that was started earlier then leaves the focus where it is.
   function userElsewhere(allowed) {
@@ -768,6 +790,7 @@
     return rows.find((row) => waiting.includes(row.dataset.status)) || rows[0];
   }
   const opening = gridAsked;
-  const openWith = () => (new URL(location.href).searchParams.get("go") ? allRows()[0] : firstWaiting());
+  const openingGo = new URL(location.href).searchParams.get("go");
+  const openWith = () => (openingGo ? goneTo(openingGo) : firstWaiting());
   inTurn(() => (opening !== gridAsked || userElsewhere() ? null : activate(openWith())));
 })();

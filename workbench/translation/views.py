@@ -63,10 +63,28 @@ def editor(request, slug, document_id):
     segments = filters.segments(document, request.user)
     rows = with_row_facts(segments).order_by("position")
     after = _number(request.GET.get("after"))
+    before = _number(request.GET.get("before"))
+    less_url = ""
+    if before is not None:
+        # Scrolling up from "go to #": the rows above, nearest last.
+        earlier = list(rows.filter(position__lt=before).order_by("-position")[: ROWS_PER_PAGE + 1])
+        if len(earlier) > ROWS_PER_PAGE:
+            less_url = _page_url(request, "before", earlier[ROWS_PER_PAGE - 1].position)
+        context = {
+            "project": document.project,
+            "document": document,
+            "role": role,
+            "rows": earlier[:ROWS_PER_PAGE][::-1],
+            "less_url": less_url,
+        }
+        return render(request, "translation/_rows.html", context)
     if after is not None:
         rows = rows.filter(position__gt=after)
     elif filters.cleaned_data.get("go"):
-        rows = rows.filter(position__gte=filters.cleaned_data["go"])
+        go = filters.cleaned_data["go"]
+        if rows.filter(position__lt=go).exists():
+            less_url = _page_url(request, "before", go)
+        rows = rows.filter(position__gte=go)
     rows = list(rows[: ROWS_PER_PAGE + 1])
     context = {
         "project": document.project,
@@ -76,6 +94,7 @@ def editor(request, slug, document_id):
         "more_url": _more_url(request, rows[ROWS_PER_PAGE - 1])
         if len(rows) > ROWS_PER_PAGE
         else "",
+        "less_url": less_url,
     }
     if request.htmx and after is not None:
         return render(request, "translation/_rows.html", context)
@@ -113,9 +132,15 @@ def editor_changes(request, slug, document_id):
 
 
 def _more_url(request, last):
+    return _page_url(request, "after", last.position)
+
+
+def _page_url(request, direction, position):
+    """The next ("after") or earlier ("before") rows under the same filters."""
     params = request.GET.copy()
-    params.pop("go", None)
-    params["after"] = last.position
+    for name in ("go", "after", "before"):
+        params.pop(name, None)
+    params[direction] = position
     return f"{request.path}?{params.urlencode()}"
 
 
