@@ -217,3 +217,47 @@ def test_history_and_restore_in_two_keys(page_for, translator, demo_judgment, tr
     segment = demo_judgment.segments.get(position=21)
     assert segment.target == DRAFTS[21]
     assert trouble == []
+
+
+def test_concordance_from_the_panel_on_ctrl_k(page_for, translator, demo_judgment, trouble):
+    page = page_for(translator)
+    open_editor(page, demo_judgment)
+    box = active_box(page, 21)
+    expect(box).to_be_focused()
+    expect(page.locator("#panel")).to_contain_text("Translator draft")
+
+    # The selected text of the target is the query; Chinese is looked up in the target.
+    start = DRAFTS[21].index("監禁")
+    box.evaluate(f"(box) => box.setSelectionRange({start}, {start + 2})")
+    page.keyboard.press("Control+k")
+    query = page.locator("#concordance-q")
+    expect(query).to_be_focused()
+    expect(query).to_have_value("監禁")
+    expect(page.locator("#concordance-said")).to_contain_text(
+        "in the target text (the query's language)"
+    )
+
+    # An English phrase is looked up in the source; hits are marked.
+    query.fill("appellant")
+    page.keyboard.press("Enter")
+    said = page.locator("#concordance-said")
+    expect(said).to_contain_text("in the source text (the query's language)")
+    marks = page.locator("#concordance-results .hit-source mark")
+    expect(marks.first).to_be_visible()
+    for mark in marks.all():
+        assert mark.inner_text().lower() == "appellant"
+
+    # Down to the first hit, Enter: its translation goes in at the caret.
+    translation = page.locator("#concordance-results .hit-target").first.inner_text()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("[data-concordance-insert]").first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(box).to_be_focused()
+    expect(box).to_have_value(DRAFTS[21][:start] + translation + DRAFTS[21][start + 2 :])
+
+    # Esc from the query box goes back to the segment.
+    page.keyboard.press("Control+k")
+    expect(query).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(box).to_be_focused()
+    assert trouble == []

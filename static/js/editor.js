@@ -534,6 +534,44 @@
     button.focus();
   }
 
+  // Concordance (Ctrl+K): the text selected in the target or the source is the query.
+  function openConcordance() {
+    const panel = panelOfActive();
+    const field = panel && panel.querySelector("#concordance-q");
+    if (!field) return say("Choose a segment first.");
+    let selected = "";
+    const box = active.textarea;
+    if (box.selectionEnd > box.selectionStart) selected = box.value.slice(box.selectionStart, box.selectionEnd);
+    else selected = String(window.getSelection() || "");
+    selected = selected.replace(TOKEN, " ").replace(/\s+/g, " ").trim();
+    if (selected) field.value = selected;
+    field.scrollIntoView({ block: "nearest" });
+    field.focus();
+    field.select();
+    if (field.value) field.form.requestSubmit();
+  }
+
+  // Down from the query to the hits' Insert buttons, up and down between them.
+  function moveInHits(from, step) {
+    const buttons = Array.from(document.querySelectorAll("#concordance-results [data-concordance-insert]"));
+    const at = buttons.indexOf(from);
+    const next = at === -1 ? buttons[0] : buttons[at + step];
+    if (next) next.focus();
+    else if (step < 0) document.getElementById("concordance-q").focus();
+  }
+
+  // A hit's translation goes in at the caret (over the selection) of the active segment.
+  function insertHit(button) {
+    if (!active) return say("Choose a segment first.");
+    const hit = button.closest(".concordance-hit");
+    const text = hit.querySelector(".hit-target").textContent;
+    const box = active.textarea;
+    if (box.readOnly) return say("This segment's text is protected.");
+    const start = box.selectionStart;
+    replaceText(box, start, box.selectionEnd, text);
+    box.focus();
+  }
+
   function toggleHelp() {
     if (help.open) help.close();
     else help.showModal();
@@ -560,6 +598,11 @@
     // back to the segment being worked on.
     if (key === "Escape" && (inText || inPanelForm || event.target.closest("#panel, #filters"))) return handle(backToSegment);
     if (ctrl && event.shiftKey && event.code === "KeyH") return handle(() => inTurn(focusRestore));
+    if (ctrl && !event.shiftKey && event.code === "KeyK") return handle(() => inTurn(openConcordance));
+    if (key === "ArrowDown" && event.target.id === "concordance-q") return handle(() => moveInHits(event.target, 1));
+    if ((key === "ArrowDown" || key === "ArrowUp") && event.target.matches && event.target.matches("[data-concordance-insert]")) {
+      return handle(() => moveInHits(event.target, key === "ArrowDown" ? 1 : -1));
+    }
     if (ctrl && key === "Enter" && !event.shiftKey && inPanelForm) return handle(() => inPanelForm.requestSubmit());
     if (ctrl && key === "Enter" && !event.shiftKey) return handle(() => inTurn(() => confirmAndMove("confirm")));
     if (ctrl && key === "Enter" && event.shiftKey && canApprove) return handle(() => inTurn(() => confirmAndMove("approve")));
@@ -592,6 +635,8 @@
     if (conflictButton) return resolveConflict(conflictButton);
     const insert = target.closest("[data-insert]");
     if (insert) return insertOffer(insert.dataset.insert);
+    const hitButton = target.closest("[data-concordance-insert]");
+    if (hitButton) return insertHit(hitButton);
     const restoreButton = target.closest("[data-restore]");
     if (restoreButton) return restore(restoreButton.dataset.restore);
     const action = target.closest("[data-editor-action]");

@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from agents.languages import is_cjk
+from agents.languages import is_cjk, side_of_query
 from workbench import audit
 from workbench.audit.models import AuditEvent
 from workbench.documents.access import get_document_for_user
 from workbench.documents.lifecycle import clean_target
 from workbench.jobs.services import TooManyJobs
 from workbench.memory.glossary import highlight, recognise_terms
-from workbench.memory.lookup import diff, lookup
+from workbench.memory.lookup import concordance, diff, lookup
+from workbench.memory.tm_forms import ConcordanceForm
 from workbench.projects.endpoints import endpoint_problem
 
 from .access import get_segment_for_user
@@ -49,6 +50,7 @@ from .services import (
 ROWS_PER_PAGE = 50
 HISTORY_SHOWN = 20
 TM_MATCHES_SHOWN = 5
+CONCORDANCE_SHOWN = 20
 
 
 # The grid ------------------------------------------------------------------------------
@@ -129,6 +131,32 @@ def editor_changes(request, slug, document_id):
         "cursor": cursor,
     }
     return render(request, "translation/_changes.html", context)
+
+
+@login_required
+@require_GET
+def editor_concordance(request, slug, document_id):
+    """Concordance from the editor's panel (Ctrl+K): the TM and the project's translated
+    segments, on the side the query is written in unless the person chose one."""
+    document, role = get_document_for_user(request, slug, document_id)
+    project = document.project
+    form = ConcordanceForm(request.GET)
+    hits, query, side, detected = [], "", "source", False
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        chosen = form.cleaned_data["side"]
+        found = side_of_query(query, project.source_language, project.target_language)
+        side, detected = chosen or found or "source", not chosen and bool(found)
+        hits = concordance(query, project, side=side, limit=CONCORDANCE_SHOWN)
+    context = {
+        "project": project,
+        "form": form,
+        "hits": hits,
+        "query": query,
+        "side": side,
+        "detected": detected,
+    }
+    return render(request, "translation/_concordance.html", context)
 
 
 def _more_url(request, last):
