@@ -597,6 +597,8 @@
     // Esc in any other box (a panel form, the filters, the search, the concordance) goes
     // back to the segment being worked on.
     if (key === "Escape" && (inText || inPanelForm || event.target.closest("#panel, #filters"))) return handle(backToSegment);
+    // A box that went away (a sent comment's panel reloaded) leaves the focus nowhere.
+    if (key === "Escape" && active && event.target === document.body) return handle(backToSegment);
     if (ctrl && event.shiftKey && event.code === "KeyH") return handle(() => inTurn(focusRestore));
     if (ctrl && !event.shiftKey && event.code === "KeyK") return handle(() => inTurn(openConcordance));
     if (key === "ArrowDown" && event.target.id === "concordance-q") return handle(() => moveInHits(event.target, 1));
