@@ -138,6 +138,8 @@ def test_the_reviewers_approval_send_back_and_restore(
     expect(box).to_be_focused()
     expect(box).to_have_value("本人同意袁法官的判決。")
 
+    expect(page.locator("#panel .panel-head")).to_contain_text("Segment 16")
+    expect(page.locator("#panel [data-restore]").first).to_be_attached()
     # Two keys: to the newest earlier version's Restore, and Enter.
     page.keyboard.press("Control+Shift+H")
     expect(page.locator("#panel [data-restore]").first).to_be_focused()
