@@ -561,3 +561,16 @@ def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def side_of_query(text: str, source_tag: str, target_tag: str) -> str:
+    """Which side of a language pair a short query is written in, "source" or "target",
+    told by its characters (a phrase is too short for `detect`); "" when both sides are
+    written alike or the query has no letters: side_of_query("上訴人", "en", "zh-HK") →
+    "target"."""
+    letters = [char for char in text if char.isalpha()]
+    if not letters or is_cjk(source_tag) == is_cjk(target_tag):
+        return ""
+    cjk = sum(1 for char in letters if is_cjk_character(char))
+    in_cjk = cjk >= len(letters) * DOMINANT
+    return "target" if in_cjk == is_cjk(target_tag) else "source"

@@ -102,6 +102,8 @@ RULES = {
     "job_retry": (NONE, M),
     # The editor
     "editor": (ALL, NONE),
+    "editor_changes": (ALL, NONE),
+    "editor_concordance": (ALL, NONE),
     "bulk_approve": (NONE, MR),
     "segment_row": (ALL, NONE),
     "segment_panel": (ALL, NONE),

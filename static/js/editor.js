@@ -231,6 +231,7 @@
       forget(segment.id);
       say("");
       replaceRows(html);
+      pollChanges();
       return {
         ok: true,
         nextId: response.headers.get("X-Next-Segment"),
@@ -516,6 +517,61 @@
     }
   }
 
+  // Back from a box to the active segment (or the grid's first row when none is active).
+  function backToSegment() {
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    if (active) return active.textarea.focus();
+    const first = allRows()[0];
+    if (first) inTurn(() => activate(first));
+  }
+
+  // History and Restore in two keys: Ctrl+Shift+H lands on the newest Restore, Enter restores.
+  function focusRestore() {
+    const panel = panelOfActive();
+    const button = panel && panel.querySelector("[data-restore]");
+    if (!button) return say("No earlier version of this segment can be restored.");
+    button.scrollIntoView({ block: "nearest" });
+    button.focus();
+  }
+
+  // Concordance (Ctrl+K): the text selected in the target or the source is the query.
+  function openConcordance() {
+    const panel = panelOfActive();
+    const field = panel && panel.querySelector("#concordance-q");
+    if (!field) return say("Choose a segment first.");
+    let selected = "";
+    const box = active.textarea;
+    if (box.selectionEnd > box.selectionStart) selected = box.value.slice(box.selectionStart, box.selectionEnd);
+    else selected = String(window.getSelection() || "");
+    selected = selected.replace(TOKEN, " ").replace(/\s+/g, " ").trim();
+    if (selected) field.value = selected;
+    field.scrollIntoView({ block: "nearest" });
+    field.focus();
+    field.select();
+    if (field.value) field.form.requestSubmit();
+  }
+
+  // Down from the query to the hits' Insert buttons, up and down between them.
+  function moveInHits(from, step) {
+    const buttons = Array.from(document.querySelectorAll("#concordance-results [data-concordance-insert]"));
+    const at = buttons.indexOf(from);
+    const next = at === -1 ? buttons[0] : buttons[at + step];
+    if (next) next.focus();
+    else if (step < 0) document.getElementById("concordance-q").focus();
+  }
+
+  // A hit's translation goes in at the caret (over the selection) of the active segment.
+  function insertHit(button) {
+    if (!active) return say("Choose a segment first.");
+    const hit = button.closest(".concordance-hit");
+    const text = hit.querySelector(".hit-target").textContent;
+    const box = active.textarea;
+    if (box.readOnly) return say("This segment's text is protected.");
+    const start = box.selectionStart;
+    replaceText(box, start, box.selectionEnd, text);
+    box.focus();
+  }
+
   function toggleHelp() {
     if (help.open) help.close();
     else help.showModal();
@@ -533,9 +589,22 @@
       action();
     };
 
-    if (key === "F1" || (key === "?" && !inText && !ctrl && !event.altKey)) return handle(toggleHelp);
+    // Help from anywhere on F1 or Ctrl+/; "?" only outside text boxes, where it is text.
+    if (key === "F1" || (ctrl && (key === "/" || event.code === "Slash"))) return handle(toggleHelp);
+    if (key === "?" && !inText && !ctrl && !event.altKey) return handle(toggleHelp);
     if (help.open) return;
     if (key === "Escape" && active && event.target === active.textarea) return handle(() => active.textarea.blur());
+    // Esc in any other box (a panel form, the filters, the search, the concordance) goes
+    // back to the segment being worked on.
+    if (key === "Escape" && (inText || inPanelForm || event.target.closest("#panel, #filters"))) return handle(backToSegment);
+    // A box that went away (a sent comment's panel reloaded) leaves the focus nowhere.
+    if (key === "Escape" && active && event.target === document.body) return handle(backToSegment);
+    if (ctrl && event.shiftKey && event.code === "KeyH") return handle(() => inTurn(focusRestore));
+    if (ctrl && !event.shiftKey && event.code === "KeyK") return handle(() => inTurn(openConcordance));
+    if (key === "ArrowDown" && event.target.id === "concordance-q") return handle(() => moveInHits(event.target, 1));
+    if ((key === "ArrowDown" || key === "ArrowUp") && event.target.matches && event.target.matches("[data-concordance-insert]")) {
+      return handle(() => moveInHits(event.target, key === "ArrowDown" ? 1 : -1));
+    }
     if (ctrl && key === "Enter" && !event.shiftKey && inPanelForm) return handle(() => inPanelForm.requestSubmit());
     if (ctrl && key === "Enter" && !event.shiftKey) return handle(() => inTurn(() => confirmAndMove("confirm")));
     if (ctrl && key === "Enter" && event.shiftKey && canApprove) return handle(() => inTurn(() => confirmAndMove("approve")));
@@ -568,6 +637,8 @@
     if (conflictButton) return resolveConflict(conflictButton);
     const insert = target.closest("[data-insert]");
     if (insert) return insertOffer(insert.dataset.insert);
+    const hitButton = target.closest("[data-concordance-insert]");
+    if (hitButton) return insertHit(hitButton);
     const restoreButton = target.closest("[data-restore]");
     if (restoreButton) return restore(restoreButton.dataset.restore);
     const action = target.closest("[data-editor-action]");
@@ -631,11 +702,133 @@
     }
   });
 
+  // What changed elsewhere --------------------------------------------------------------
+  // Polled every few seconds rather than pushed: the web runs on sync workers, which a
+  // long-lived event stream per open editor would each tie up. One cheap GET answers
+  // with the rows changed since the cursor (anyone's save, propagation, bulk approval,
+  // an agent's revision) and the status counts. Our own actions ask at once.
+  let cursor = editor.dataset.cursor || "";
+  let polling = false;
+  async function pollChanges() {
+    if (polling || !cursor) return;
+    polling = true;
+    try {
+      const url = editor.dataset.changesUrl + "?since=" + encodeURIComponent(cursor);
+      const response = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+      if (!response.ok) return;
+      const template = document.createElement("template");
+      template.innerHTML = await response.text();
+      const answer = template.content.querySelector("[data-cursor]");
+      const counts = template.content.getElementById("status-counts");
+      const shown = document.getElementById("status-counts");
+      if (counts && shown) shown.replaceWith(counts);
+      await inTurn(() => applyChanges(Array.from(template.content.querySelectorAll("tr.seg"))));
+      if (answer) cursor = answer.dataset.cursor;
+    } catch {
+      // Offline for a moment: the next poll catches up.
+    } finally {
+      polling = false;
+    }
+  }
+
+  async function applyChanges(freshRows) {
+    for (const fresh of freshRows) {
+      const old = rowOf(fresh.dataset.segment);
+      if (!old) continue;
+      const isActive = active && active.row === old;
+      if (!isActive) {
+        old.replaceWith(fresh);
+        htmx.process(fresh);
+        continue;
+      }
+      const sameVersion = Number(fresh.dataset.version) === active.version;
+      if (isDirty(active) && !sameVersion) {
+        // Never overwrite what the person is typing: say so; their save shows the conflict.
+        old.classList.add("changed-elsewhere");
+        say("Segment " + old.dataset.position + " was changed elsewhere while you were typing; your text stays, and saving shows both versions.", "warning");
+        continue;
+      }
+      const focused = document.activeElement;
+      const hadFocus = focused === active.textarea;
+      const id = active.id;
+      if (!sameVersion && !hadFocus && userElsewhere()) {
+        old.classList.add("changed-elsewhere");
+        say("Segment " + old.dataset.position + " was changed elsewhere; go back to it to see the new text.", "warning");
+      } else if (!sameVersion) {
+        deactivate();
+        old.replaceWith(fresh);
+        htmx.process(fresh);
+        await activate(rowOf(id));
+        if (!hadFocus && active) active.textarea.blur();
+      } else if (!panelBusy()) {
+        // A suggestion arrived (an agent's revision): refresh the panel.
+        await htmx.ajax("GET", segmentUrl(id, "panel/"), { target: "#panel", swap: "innerHTML" });
+      }
+    }
+  }
+
+  // Someone typing in a panel box keeps their panel until they leave it.
+  function panelBusy() {
+    const focused = document.activeElement;
+    return focused && focused.closest && focused.closest("#panel") && isTextField(focused) && focused.value;
+  }
+
+  setInterval(pollChanges, 3000);
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const element = event.detail.elt;
+    if (event.detail.successful && element && element.closest && element.closest("#panel, #bulk-approve")) pollChanges();
+  });
+
   // Opened (or filtered) with "go to #N": start on that segment.
   // (After settling: htmx restores the old rows' attributes until then.)
-  document.body.addEventListener("htmx:afterSettle", (event) => {
-    if (event.detail.target.id === "grid" && document.getElementById("id_go").value) inTurn(() => activate(allRows()[0]));
+  // Earlier rows put above the view (scrolling up after "go to #") leave the rows in
+  // view where they are.
+  let anchor = null;
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (!target.classList || !target.classList.contains("less")) return;
+    const below = target.nextElementSibling;
+    anchor = below ? { row: below, top: below.getBoundingClientRect().top } : null;
   });
+  document.body.addEventListener("htmx:afterSwap", () => {
+    if (!anchor || !anchor.row.isConnected) return;
+    const moved = anchor.row.getBoundingClientRect().top - anchor.top;
+    anchor = null;
+    if (Math.abs(moved) > 1) window.scrollBy(0, moved);
+  });
+
+  // Only the grid that was asked for with a number starts there (not a grid from an
+  // earlier tick that lands while the number is being typed), and the latest grid asked
+  // for wins: an older one settling late activates nothing.
+  let gridAsked = 0;
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.target && event.detail.target.id === "grid") gridAsked += 1;
+  });
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    if (event.detail.target.id !== "grid") return;
+    const asked = gridAsked;
+    const xhr = event.detail.xhr;
+    const wentTo = xhr && xhr.responseURL && new URL(xhr.responseURL).searchParams.get("go");
+    if (!wentTo) return;
+    inTurn(() => {
+      if (asked !== gridAsked || userElsewhere(document.getElementById("id_go"))) return;
+      return activate(goneTo(wentTo));
+    });
+  });
+  // The row asked for by "go to #N" (or the first after it under the filters); the
+  // rows above it load when scrolled to.
+  function goneTo(number) {
+    const rows = allRows();
+    return rows.find((row) => Number(row.dataset.position) >= Number(number)) || rows[0];
+  }
+  // Whether the person has moved to a box of their own (a filter, the search, a panel
+  // form): an activation that was started earlier then leaves the focus where it is.
+  function userElsewhere(allowed) {
+    const focused = document.activeElement;
+    if (!focused || focused === document.body || focused === allowed) return false;
+    if (focused.classList.contains("target-editor")) return false;
+    return isTextField(focused);
+  }
   // Otherwise on the first segment waiting for this person, so the keyboard can start
   // at once: a reviewer's next confirmed segment, a translator's next unconfirmed one.
   function firstWaiting() {
@@ -643,6 +836,8 @@
     const rows = allRows();
     return rows.find((row) => waiting.includes(row.dataset.status)) || rows[0];
   }
-  if (new URL(location.href).searchParams.get("go")) inTurn(() => activate(allRows()[0]));
-  else inTurn(() => activate(firstWaiting()));
+  const opening = gridAsked;
+  const openingGo = new URL(location.href).searchParams.get("go");
+  const openWith = () => (openingGo ? goneTo(openingGo) : firstWaiting());
+  inTurn(() => (opening !== gridAsked || userElsewhere() ? null : activate(openWith())));
 })();

@@ -19,6 +19,7 @@ transaction.
 from dataclasses import asdict
 
 from django.db import transaction
+from django.db.models import Subquery
 
 from workbench.documents import lifecycle
 from workbench.documents.lifecycle import (
@@ -29,7 +30,7 @@ from workbench.documents.lifecycle import (
     StaleVersion,
     clean_target,
 )
-from workbench.documents.models import Segment
+from workbench.documents.models import Revision, Segment
 from workbench.jobs.registry import UnknownJobKind
 from workbench.jobs.services import enqueue
 from workbench.memory.lookup import memories_of
@@ -346,3 +347,46 @@ def latest_suggestions(segment):
         *by_kind.get(Suggestion.Kind.DRAFT, [])[:1],
         *by_kind.get(Suggestion.Kind.LATE, [])[:2],
     ]
+
+
+# What changed while the editor was open ---------------------------------------------------
+
+
+def changes_cursor(document):
+    """Where the editor's polling starts: the newest revision and suggestion of the
+    document, as "revision.suggestion" (both only grow)."""
+    newest = (
+        type(document)
+        .objects.filter(pk=document.pk)
+        .values(
+            revision=Subquery(
+                Revision.objects.filter(segment__document=document).order_by("-pk").values("pk")[:1]
+            ),
+            suggestion=Subquery(
+                Suggestion.objects.filter(segment__document=document)
+                .order_by("-pk")
+                .values("pk")[:1]
+            ),
+        )
+        .get()
+    )
+    return f"{newest['revision'] or 0}.{newest['suggestion'] or 0}"
+
+
+def parse_cursor(cursor):
+    """The two ids of a cursor, or None when it is not one."""
+    parts = (cursor or "").split(".")
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
+def changed_since(document, cursor):
+    """The ids of the segments that got a revision (anyone's save, propagation, bulk
+    approval, a restore, an agent) or a suggestion (an agent's answer) after `cursor`."""
+    revision, suggestion = cursor
+    revised = document.segments.filter(revisions__pk__gt=revision)
+    suggested = document.segments.filter(suggestions__pk__gt=suggestion)
+    return sorted(
+        set(revised.values_list("pk", flat=True)) | set(suggested.values_list("pk", flat=True))
+    )

@@ -7,6 +7,8 @@ SEGMENT = DOCUMENT + "segments/<int:segment_id>/"
 
 urlpatterns = [
     path(DOCUMENT + "edit/", views.editor, name="editor"),
+    path(DOCUMENT + "edit/changes/", views.editor_changes, name="editor_changes"),
+    path(DOCUMENT + "edit/concordance/", views.editor_concordance, name="editor_concordance"),
     path(DOCUMENT + "edit/approve/", views.bulk_approve, name="bulk_approve"),
     path(SEGMENT, views.segment_row, name="segment_row"),
     path(SEGMENT + "panel/", views.segment_panel, name="segment_panel"),

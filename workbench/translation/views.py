@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from agents.languages import is_cjk
+from agents.languages import is_cjk, side_of_query
 from workbench import audit
 from workbench.audit.models import AuditEvent
 from workbench.documents.access import get_document_for_user
 from workbench.documents.lifecycle import clean_target
 from workbench.jobs.services import TooManyJobs
 from workbench.memory.glossary import highlight, recognise_terms
-from workbench.memory.lookup import diff, lookup
+from workbench.memory.lookup import concordance, diff, lookup
+from workbench.memory.tm_forms import ConcordanceForm
 from workbench.projects.endpoints import endpoint_problem
 
 from .access import get_segment_for_user
@@ -28,6 +29,8 @@ from .services import (
     EditRefused,
     QABlocked,
     StaleVersion,
+    changed_since,
+    changes_cursor,
     do_accept_annotation,
     do_add_comment,
     do_ask_revision,
@@ -41,11 +44,13 @@ from .services import (
     latest_suggestions,
     next_to_review,
     next_unconfirmed,
+    parse_cursor,
 )
 
 ROWS_PER_PAGE = 50
 HISTORY_SHOWN = 20
 TM_MATCHES_SHOWN = 5
+CONCORDANCE_SHOWN = 20
 
 
 # The grid ------------------------------------------------------------------------------
@@ -60,10 +65,28 @@ def editor(request, slug, document_id):
     segments = filters.segments(document, request.user)
     rows = with_row_facts(segments).order_by("position")
     after = _number(request.GET.get("after"))
+    before = _number(request.GET.get("before"))
+    less_url = ""
+    if before is not None:
+        # Scrolling up from "go to #": the rows above, nearest last.
+        earlier = list(rows.filter(position__lt=before).order_by("-position")[: ROWS_PER_PAGE + 1])
+        if len(earlier) > ROWS_PER_PAGE:
+            less_url = _page_url(request, "before", earlier[ROWS_PER_PAGE - 1].position)
+        context = {
+            "project": document.project,
+            "document": document,
+            "role": role,
+            "rows": earlier[:ROWS_PER_PAGE][::-1],
+            "less_url": less_url,
+        }
+        return render(request, "translation/_rows.html", context)
     if after is not None:
         rows = rows.filter(position__gt=after)
     elif filters.cleaned_data.get("go"):
-        rows = rows.filter(position__gte=filters.cleaned_data["go"])
+        go = filters.cleaned_data["go"]
+        if rows.filter(position__lt=go).exists():
+            less_url = _page_url(request, "before", go)
+        rows = rows.filter(position__gte=go)
     rows = list(rows[: ROWS_PER_PAGE + 1])
     context = {
         "project": document.project,
@@ -73,20 +96,79 @@ def editor(request, slug, document_id):
         "more_url": _more_url(request, rows[ROWS_PER_PAGE - 1])
         if len(rows) > ROWS_PER_PAGE
         else "",
+        "less_url": less_url,
     }
     if request.htmx and after is not None:
         return render(request, "translation/_rows.html", context)
-    context.update(filters=filters, matching=segments.count(), counts=document.status_counts())
+    context.update(
+        filters=filters,
+        matching=segments.count(),
+        counts=document.status_counts(),
+        cursor=changes_cursor(document),
+    )
     if request.htmx:
         return render(request, "translation/_grid.html", context)
     audit.record(AuditEvent.Kind.DOCUMENT_VIEWED, project=document.project, target=document)
     return render(request, "translation/editor.html", context)
 
 
+@login_required
+@require_GET
+def editor_changes(request, slug, document_id):
+    """Polled by the open editor every few seconds: the rows changed since `since` (by
+    anyone), the status counts and the new cursor. Cheap when nothing changed."""
+    document, role = get_document_for_user(request, slug, document_id)
+    since = parse_cursor(request.GET.get("since"))
+    cursor = changes_cursor(document)
+    ids = changed_since(document, since) if since is not None else []
+    rows = with_row_facts(document.segments.filter(pk__in=ids)).order_by("position") if ids else []
+    context = {
+        "project": document.project,
+        "document": document,
+        "role": role,
+        "rows": rows,
+        "counts": document.status_counts(),
+        "cursor": cursor,
+    }
+    return render(request, "translation/_changes.html", context)
+
+
+@login_required
+@require_GET
+def editor_concordance(request, slug, document_id):
+    """Concordance from the editor's panel (Ctrl+K): the TM and the project's translated
+    segments, on the side the query is written in unless the person chose one."""
+    document, role = get_document_for_user(request, slug, document_id)
+    project = document.project
+    form = ConcordanceForm(request.GET)
+    hits, query, side, detected = [], "", "source", False
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        chosen = form.cleaned_data["side"]
+        found = side_of_query(query, project.source_language, project.target_language)
+        side, detected = chosen or found or "source", not chosen and bool(found)
+        hits = concordance(query, project, side=side, limit=CONCORDANCE_SHOWN)
+    context = {
+        "project": project,
+        "form": form,
+        "hits": hits,
+        "query": query,
+        "side": side,
+        "detected": detected,
+    }
+    return render(request, "translation/_concordance.html", context)
+
+
 def _more_url(request, last):
+    return _page_url(request, "after", last.position)
+
+
+def _page_url(request, direction, position):
+    """The next ("after") or earlier ("before") rows under the same filters."""
     params = request.GET.copy()
-    params.pop("go", None)
-    params["after"] = last.position
+    for name in ("go", "after", "before"):
+        params.pop(name, None)
+    params[direction] = position
     return f"{request.path}?{params.urlencode()}"
 
 
