@@ -16,7 +16,8 @@ cookies go to gunicorn). Then it times, over real HTTP:
   everyone shares, so some saves are stale and get 409, after which the editor takes the
   version the conflict view shows, as a person would. While they save, every editor
   opens its editor's first page again every tenth save, so the first page is timed with
-  50 editors at work too. Targets with 50 editors: first page p95 under 300 ms, save p95
+  50 editors at work too; and each open editor polls for changes every 3 seconds, as
+  the page does. Targets with 50 editors: first page p95 under 300 ms, save p95
   under 100 ms.
 
 It prints p50/p95/p99 latency and saves per second for each, then checks that no update
@@ -70,6 +71,7 @@ DOCUMENTS = 40
 EDITORS = 50
 PAGE_EVERY = 10  # an editor reopens its first page every tenth save
 SOURCE_NUMBERS = {}  # segment id -> the number its source text was made from
+POLL_SECONDS = 3  # as static/js/editor.js polls for changes made elsewhere
 PAGE_RUNS = 50
 SOLO_SAVES = 200
 SAVES_PER_EDITOR = 25
@@ -207,7 +209,7 @@ def start_gunicorn(port, workers, threads, workdir):
             "--access-logfile",
             str(workdir / "access.log"),
             "--access-logformat",
-            "%(m)s %(s)s %(D)s",
+            "%(m)s %(U)s %(s)s %(D)s",
         ],
         cwd=ROOT,
         env=env,
@@ -267,10 +269,14 @@ class AccessLog:
         self.read = 0
 
     def seconds(self, method):
+        """Of requests other than the editor's polls for changes."""
         lines = self.path.read_text().splitlines() if self.path.exists() else []
         new, self.read = lines[self.read :], len(lines)
         return [
-            int(micro) / 1e6 for line in new for verb, _, micro in [line.split()] if verb == method
+            int(micro) / 1e6
+            for line in new
+            for verb, path, _, micro in [line.split()]
+            if verb == method and not path.endswith("/changes/")
         ]
 
 
@@ -279,6 +285,8 @@ class Editor:
     came of each save."""
 
     VERSION = re.compile(r'class="conflict"[^>]*data-version="(\d+)"')
+    CHANGES = re.compile(r'data-changes-url="([^"]+)" data-cursor="([^"]*)"')
+    CURSOR = re.compile(r'data-cursor="([^"]*)"')
 
     def __init__(self, base, cookie, editor_url, save_urls):
         self.client = httpx.Client(
@@ -295,6 +303,24 @@ class Editor:
         page = self.client.get(editor_url)
         page.raise_for_status()
         self.csrf = self.client.cookies[settings.CSRF_COOKIE_NAME]
+        self.changes_url, self.cursor = self.CHANGES.search(page.text).groups()
+        self.poll_latencies = []
+
+    def poll(self):
+        """What the open editor asks every few seconds: the rows changed since its cursor."""
+        started = time.perf_counter()
+        try:
+            response = self.client.get(self.changes_url, params={"since": self.cursor})
+        except httpx.TransportError as error:
+            self.failures.append(f"changes not answered: {error!r}")
+            return
+        self.poll_latencies.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            self.failures.append(f"changes answered {response.status_code}")
+            return
+        found = self.CURSOR.search(response.text)
+        if found:
+            self.cursor = found.group(1)
 
     def open_editor(self):
         started = time.perf_counter()
@@ -350,16 +376,29 @@ def edit(editor, number, own, shared_ids, saves, deadline, pause=None):
         editor.confirm(segment_id, translation(SOURCE_NUMBERS[segment_id], uuid.uuid4().hex[:8]))
 
 
+def keep_polling(editor, stop):
+    """The editor page polls for changes every POLL_SECONDS while it is open."""
+    offset = random.Random(id(editor)).uniform(0, POLL_SECONDS)
+    while not stop.wait(offset):
+        editor.poll()
+        offset = POLL_SECONDS
+
+
 def run_editors(editors, own_ids, shared_ids, saves, pause):
     deadline = time.monotonic() + TIME_LIMIT_SECONDS
+    stop = threading.Event()
     threads = [
         threading.Thread(target=edit, args=(e, n, own_ids[n], shared_ids, saves, deadline, pause))
         for n, e in enumerate(editors)
     ]
+    pollers = [threading.Thread(target=keep_polling, args=(e, stop)) for e in editors]
     started = time.perf_counter()
-    for thread in threads:
+    for thread in threads + pollers:
         thread.start()
     for thread in threads:
+        thread.join()
+    stop.set()
+    for thread in pollers:
         thread.join()
     return time.perf_counter() - started
 
@@ -369,6 +408,7 @@ def crowd_run(name, editors, log, own_ids, shared_ids, saves, pause=None, target
     log.seconds("POST")
     before = [(len(e.latencies), len(e.saved), len(e.refused)) for e in editors]
     pages_before = [len(e.page_latencies) for e in editors]
+    polls_before = [len(e.poll_latencies) for e in editors]
     wall = run_editors(editors, own_ids, shared_ids, saves, pause)
     latencies = [s for e, (n, _, _) in zip(editors, before, strict=True) for s in e.latencies[n:]]
     saved = sum(len(e.saved) - n for e, (_, n, _) in zip(editors, before, strict=True))
@@ -377,6 +417,9 @@ def crowd_run(name, editors, log, own_ids, shared_ids, saves, pause=None, target
     paused = f"pausing {pause[0]}–{pause[1]} s between saves" if pause else "no pause"
     print(f"{'':<28} {saved} saved, {conflicts} answered 409 (stale); {paused}", flush=True)
     figures = {**figures, "conflicts": conflicts}
+    polls = [s for e, n in zip(editors, polls_before, strict=True) for s in e.poll_latencies[n:]]
+    if polls:
+        report(f"changes polled, {len(editors)} open", polls)
     pages = [s for e, n in zip(editors, pages_before, strict=True) for s in e.page_latencies[n:]]
     if pages:
         page = report(
