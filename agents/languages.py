@@ -249,13 +249,20 @@ _CJK_RUN = regex.compile(f"[{CJK_LETTERS}][{CJK_LETTERS}{CJK_MARKS}\\d\\s]*(?<!\
 def cjk_runs(text: str) -> list[tuple[str, bool]]:
     """Split `text` into (piece, is_cjk): the runs written in a CJK script (with the
     digits, spaces and punctuation inside them) and the rest, in order."""
+    return split_by(_CJK_RUN, text)
+
+
+def split_by(pattern, text: str) -> list[tuple[str, bool]]:
+    """Split `text` into (piece, matched): the matches of the compiled `pattern` and the
+    text between them, in order."""
+    text = text or ""
     pieces, position = [], 0
-    for match in _CJK_RUN.finditer(text or ""):
+    for match in pattern.finditer(text):
         if match.start() > position:
             pieces.append((text[position : match.start()], False))
         pieces.append((match.group(0), True))
         position = match.end()
-    if position < len(text or ""):
+    if position < len(text):
         pieces.append((text[position:], False))
     return pieces
 

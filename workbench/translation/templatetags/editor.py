@@ -1,5 +1,6 @@
 from django import template
 
+from agents.languages import split_by
 from workbench.documents.placeholders import TOKEN
 
 register = template.Library()
@@ -9,15 +10,7 @@ register = template.Library()
 def tag_pieces(text):
     """Split a segment text into (piece, is_tag) so the template shows each protected tag
     as one chip while escaping every piece."""
-    pieces, position = [], 0
-    for match in TOKEN.finditer(text or ""):
-        if match.start() > position:
-            pieces.append((text[position : match.start()], False))
-        pieces.append((match.group(0), True))
-        position = match.end()
-    if position < len(text or ""):
-        pieces.append((text[position:], False))
-    return pieces
+    return split_by(TOKEN, text)
 
 
 STATUS_LETTERS = {"new": "N", "drafted": "D", "translated": "T", "approved": "A", "rejected": "R"}
