@@ -237,3 +237,44 @@ def test_bulk_approve_lists_the_refused_segments(client_for, reviewer, translato
     assert "0 segments approved." in content
     assert "Segment 1: open critical number or date issue: The fine is wrong." in content
     assert json.loads(response["HX-Trigger"]) == {"grid-changed": True}
+
+
+def test_the_panel_says_a_long_segment_was_looked_up_only_as_the_same_text(
+    client_for, translator, segment, project
+):
+    long_source = "The applicant relies on the affidavit filed in HCA 1234/2011. " * 20
+    segment.source = long_source
+    segment.save()
+    TranslationUnit.objects.create(
+        memory=project_memory(project),
+        source=long_source,
+        target="申請人依據誓章。",
+        origin="import",
+        quality="approved",
+    )
+    near = long_source.replace("affidavit", "affirmation", 1)
+    segment_near = Segment.objects.create(
+        document=segment.document,
+        position=2,
+        source=near,
+        source_hash=Segment.hash_source(near),
+    )
+
+    exact = client_for(translator).get(url(segment, "segment_panel")).content.decode()
+    fuzzy = client_for(translator).get(url(segment_near, "segment_panel")).content.decode()
+
+    assert "longer than 1000 characters" in exact and "TM 100%" in exact
+    assert "longer than 1000 characters" in fuzzy and "TM 9" not in fuzzy
+    short = (
+        client_for(translator)
+        .get(
+            url(
+                Segment.objects.create(
+                    document=segment.document, position=3, source="Costs.", source_hash="x"
+                ),
+                "segment_panel",
+            )
+        )
+        .content.decode()
+    )
+    assert "longer than" not in short

@@ -158,13 +158,12 @@ def test_it_can_import_again_after_a_refused_file_in_the_same_transaction(memory
     assert pairs(memory) == [("The appeal is allowed.", "上訴得直。")]
 
 
-def test_it_makes_imported_units_findable_by_words_and_shape(memory, project):
+def test_it_makes_imported_units_findable_fuzzily_and_by_shape(memory, project):
     run_import(
         memory,
         tmx_file(("Leave to appeal was granted on 3 May 2011.", "於2011年5月3日批予上訴許可。")),
     )
     unit = memory.units.get()
-    assert {"leave_to", "granted", "may_2011"} <= {w.strip("'") for w in unit.source_words.split()}
     same_shape = memory.units.create(
         source="Leave to appeal was granted on 12 June 1999.",
         target="於1999年6月12日批予上訴許可。",

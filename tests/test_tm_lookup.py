@@ -1,14 +1,10 @@
 """Fuzzy TM lookup: exact 100, in-context 101, fuzzy with a diff, numbers that differ,
 the threshold, shared memories, English and Chinese; finding the match among many units
-that share its common words."""
+that share its common words. (The match index itself: test_tm_match_index.py.)"""
 
 import pytest
-from django.db import connection
-from rapidfuzz import fuzz
-
 from workbench.documents.models import Document, Segment
-from workbench.memory import lookup as lookup_module
-from workbench.memory.lookup import any_of, chance_of_at_least, length_window, lookup
+from workbench.memory.lookup import LONGEST_FUZZY_QUERY, is_long, lookup
 from workbench.memory.models import TranslationMemory, TranslationUnit
 from workbench.memory.services import project_memory
 
@@ -44,24 +40,9 @@ def make_document(project, sources):
     return document
 
 
-def analyse_units():
-    """Gather the word statistics lookup reads, as autovacuum would for a large memory,
-    and let lookup read them at once."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {TranslationUnit._meta.db_table}")
-    lookup_module._frequencies = None
-
-
 @pytest.fixture
 def memory(project):
     return project_memory(project)
-
-
-@pytest.fixture(autouse=True)
-def fresh_word_statistics():
-    lookup_module._frequencies = None
-    yield
-    lookup_module._frequencies = None
 
 
 def test_it_finds_an_exact_match_at_100(memory, project):
@@ -175,36 +156,25 @@ def test_it_finds_nothing_without_a_memory(project):
     assert not TranslationUnit.objects.exists()
 
 
-def test_it_finds_a_match_among_many_units_sharing_its_common_words(memory, project, monkeypatch):
-    # Few candidates per step: the lookup has to pick the query's rare words to get there.
-    monkeypatch.setattr(lookup_module, "WORD_LIMIT", 5)
-    monkeypatch.setattr(lookup_module, "WORD_BUDGET", 5)
+def test_it_finds_a_match_among_many_units_sharing_its_common_words(memory, project):
     for number in range(60):
         add_unit(memory, f"The court dismissed the appeal of the applicant {number}.", "駁回。")
     add_unit(memory, "The court dismissed the appeal of Chan Tai Man.", "駁回陳大文的上訴。")
-    analyse_units()
-    [match] = lookup("The court dismissed the appeal of Chan Tai Min.", project)
+    match = lookup("The court dismissed the appeal of Chan Tai Min.", project)[0]
     assert match.target == "駁回陳大文的上訴。"
     assert 90 <= match.percent < 100
 
 
-def test_it_finds_the_same_sentence_with_other_numbers_among_many(memory, project, monkeypatch):
-    monkeypatch.setattr(lookup_module, "WORD_LIMIT", 5)
-    monkeypatch.setattr(lookup_module, "WORD_BUDGET", 5)
+def test_it_finds_the_same_sentence_with_other_numbers_among_many(memory, project):
     for number in range(60):
         add_unit(memory, f"Section {number} of the Theft Ordinance applies.", "第條適用。")
     add_unit(memory, "Fined HK$5,000 under section 9 of the Theft Ordinance.", "罰款港幣5,000元。")
-    analyse_units()
-    [match] = lookup("Fined HK$12,500 under section 10 of the  Theft Ordinance.", project)
+    match = lookup("Fined HK$12,500 under section 10 of the  Theft Ordinance.", project)[0]
     assert match.target == "罰款港幣5,000元。"
     assert match.changed_numbers == ["5,000", "9"]
 
 
-def test_it_finds_chinese_matches_among_many_units_sharing_common_characters(
-    zh_project, monkeypatch
-):
-    monkeypatch.setattr(lookup_module, "WORD_LIMIT", 5)
-    monkeypatch.setattr(lookup_module, "WORD_BUDGET", 5)
+def test_it_finds_chinese_matches_among_many_units_sharing_common_characters(zh_project):
     memory = project_memory(zh_project)
     for number in range(10):
         for party in ["上訴人", "答辯人", "原告人", "被告人", "申請人", "清盤人"]:
@@ -212,8 +182,7 @@ def test_it_finds_chinese_matches_among_many_units_sharing_common_characters(
     add_unit(
         memory, "法庭駁回陳大文的上訴申請。", "The court dismissed Chan Tai Man's application."
     )
-    analyse_units()
-    [match] = lookup("法庭駁回陳大文的上訴許可申請。", zh_project)
+    match = lookup("法庭駁回陳大文的上訴許可申請。", zh_project)[0]
     assert match.target == "The court dismissed Chan Tai Man's application."
 
 
@@ -224,24 +193,19 @@ def test_it_treats_quotes_and_operators_in_the_query_as_text(memory, project):
     assert lookup("' & | ! ( ) : * \\", project) == []
 
 
-def test_it_looks_only_at_lengths_that_can_reach_the_threshold():
-    shortest, longest = length_window(40, 75)
-    assert fuzz.ratio("a" * 40, "a" * shortest) >= 75
-    assert fuzz.ratio("a" * 40, "a" * (shortest - 1)) < 75
-    assert fuzz.ratio("a" * 40, "a" * int(40 * 1.25 / 0.75)) >= 75
-    assert longest >= 40 * 1.25 / 0.75
+def test_it_looks_up_a_long_query_only_as_the_same_text_or_shape(memory, project):
+    sentence = "The applicant relies on the affidavit filed on 3 May 2011 in HCA 1234/2011. "
+    long_text = sentence * (LONGEST_FUZZY_QUERY // len(sentence) + 1)
+    assert is_long(long_text) and not is_long(sentence)
+    same = add_unit(memory, long_text, "申請人依據…")
+    other_numbers = add_unit(memory, long_text.replace("2011", "2012", 1), "申請人依據（2012）…")
+    near = add_unit(memory, long_text.replace("affidavit", "affirmation"), "申請人依據誓詞…")
 
+    matches = lookup(long_text, project)
 
-def test_it_asks_for_at_least_so_many_of_the_words(db):
-    query = any_of(["leave", "granted", "o'brien"], 2)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tm_words(%s) @@ %s::tsquery, tm_words(%s) @@ %s::tsquery",
-            ["Leave was granted.", query, "Leave was refused to O'Brien.", query],
-        )
-        assert cursor.fetchone() == (True, False)
-    assert chance_of_at_least(1, [0.5, 0.5]) == pytest.approx(0.75)
-    assert chance_of_at_least(2, [0.5, 0.5, 0.5]) == pytest.approx(0.5)
+    assert [m.unit_id for m in matches] == [same.pk, other_numbers.pk]
+    assert matches[0].percent == 100 and matches[1].percent < 99
+    assert near.pk not in [m.unit_id for m in matches]  # fuzzy lookup is not tried
 
 
 def test_it_gives_a_sentence_with_other_numbers_the_same_shape(memory):

@@ -215,6 +215,9 @@ WORKBENCH_EXPORT_SWEEP_SECONDS = int(os.environ.get("WORKBENCH_EXPORT_SWEEP_SECO
 # A segment longer than this is cut at sentence or clause breaks on import; a run
 # without any break that is longer still is refused.
 WORKBENCH_MAX_SEGMENT_CHARS = int(os.environ.get("WORKBENCH_MAX_SEGMENT_CHARS", "3000"))
+# Units each process keeps in its fuzzy match indexes (about 270 bytes each in English)
+# before it drops the indexes used longest ago (workbench/memory/match_index.py).
+WORKBENCH_TM_INDEX_UNITS = int(os.environ.get("WORKBENCH_TM_INDEX_UNITS", "5000000"))
 
 # Model endpoints for the agents: any OpenAI-compatible server. OPENAI_BASE_URL (with
 # OPENAI_API_KEY) is the endpoint "default"; WORKBENCH_ENDPOINTS (JSON) or the JSON file

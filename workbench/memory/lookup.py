@@ -6,58 +6,43 @@ and anything less says how much of the text is alike. Numbers matter more in jud
 than their length suggests (a date, a sum, a section), so a match whose numbers differ
 is never 100 and loses a few points per differing number.
 
-Scoring every unit of a million-unit memory takes seconds, so PostgreSQL first gathers a
-few hundred candidates, by three indexes:
-
-- the hash of the source: the same text;
-- a fingerprint of the source with its numbers masked: the same sentence with another
-  date, sum or section, found however common its words are;
-- the source's words and pairs of neighbouring words (pairs of characters in Chinese
-  and Japanese, which have no spaces), but only the query's rarest ones. A word in most
-  units ("the", "of", 上訴) would make the index read most of the table and says little
-  about which unit is alike; the rare ones (a name, a date, "leave_to" next to an
-  unusual term) pick out the units that can match. How rare a word is comes from
-  PostgreSQL's own statistics of the word column.
-
-The candidates are then scored exactly, so an index only decides which units are
-looked at, never a score.
+Lookup is exact: the best match it returns scores as high as the best of a scan of every
+unit would. The units are found by the match index (match_index.py), which keeps each
+memory's units in the process and rules units out only by bounds that follow from the
+score's definition. A query longer than LONGEST_FUZZY_QUERY characters is looked up only
+as the same text, or the same text with other numbers (by PostgreSQL's hash and shape
+indexes), so that a pasted chapter does not cost seconds; the panel says so.
 """
 
-import math
 import re
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import combinations
 
-from django.db import connection, transaction
-from django.db.models import Lookup, Q
-from rapidfuzz import fuzz, process
+from django.db.models import Func, Lookup, Q, Value
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from agents.languages import is_cjk
 from workbench.documents.models import Segment
 
+from . import match_index
 from .models import TranslationMemory, TranslationUnit
 
-# Units scored in full per lookup, and same-shape units (same words, other numbers)
-# fetched at most: a sentence pattern repeated with other dates and sums can be common.
-CANDIDATES = 30
+# Longer queries are matched only as the same text or the same shape (other numbers).
+LONGEST_FUZZY_QUERY = 1_000
+# Units of the same text or shape fetched at most for a long query.
 SAME_SHAPE_LIMIT = 200
-# The word query gathers about WORD_BUDGET units by the query's RARE_WORDS rarest words,
-# fetches at most WORD_LIMIT in one step, and takes no step the statistics expect to
-# find more than CROWD units.
-RARE_WORDS = 5
-WORD_BUDGET = 100
-WORD_LIMIT = 300
-CROWD = 20_000
-STATISTICS_SECONDS = 300
 NUMBER_PENALTY = 2
 NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
 WORDS = re.compile(r"\d+(?:[.,:/]\d+)*|\w+|\s+|[^\w\s]")
 # In Chinese every character is a word; runs of Latin letters and numbers stay whole.
 CJK_TOKENS = re.compile(r"\d+(?:[.,:/]\d+)*|[A-Za-z]+|\s+|.", re.DOTALL)
+# Units fetched from the database for one lookup at most (those of the same text
+# included, of which one may be in context).
+MOST_FETCHED = 50
+# Searches run again at most this often when the database has lost a unit found.
+SEARCHES = 3
 
 
 @dataclass
@@ -92,6 +77,11 @@ def memories_of(project):
     return TranslationMemory.objects.filter(Q(owner=project) | Q(readers=project)).distinct()
 
 
+def is_long(text):
+    """Whether a text is past the length fuzzy lookup takes (see LONGEST_FUZZY_QUERY)."""
+    return len(" ".join(text.split())) > LONGEST_FUZZY_QUERY
+
+
 def lookup(segment_or_text, project, *, limit=5, threshold=None, context=None):
     """The best TM matches for a segment (or a bare text), best first.
 
@@ -105,18 +95,21 @@ def lookup(segment_or_text, project, *, limit=5, threshold=None, context=None):
             context = neighbour_hashes(segment_or_text)
     else:
         text = segment_or_text
-    text = " ".join(text.split())
+    text = match_index.normalise(text)
     memory_ids = list(memories_of(project).values_list("pk", flat=True))
     if not text or not memory_ids:
         return []
-    units = _candidates(text, memory_ids, threshold)
+    if is_long(text):
+        units = _long_query_units(text, memory_ids)
+    else:
+        units = _units(text, memory_ids, threshold, limit)
     cjk = is_cjk(project.source_language)
     matches = [_match(text, unit, context) for unit in units]
     matches = [m for m in matches if m.percent >= threshold]
     matches.sort(key=lambda m: (-m.percent, -m.when.timestamp()))
     matches = matches[:limit]
     for match in matches:  # only for the matches shown: a diff costs more than a score
-        source = " ".join(match.source.split())
+        source = match_index.normalise(match.source)
         match.diff = diff(source, text, cjk) if match.percent < 100 else [DiffPiece(source, "same")]
     return matches
 
@@ -131,163 +124,59 @@ def neighbour_hashes(segment):
     return hashes.get(segment.position - 1, ""), hashes.get(segment.position + 1, "")
 
 
-def _candidates(text, memory_ids, threshold):
-    """The units worth scoring: the same text, the same text with other numbers, and
-    units sharing the query's rarest words; the best CANDIDATES of them by score."""
-    table = TranslationUnit._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        # SET LOCAL, to the end of this transaction: a lookup reads a few hundred rows
-        # found by the hash and word indexes. The planner, estimating a query of common
-        # words, may prefer a (parallel) scan of the whole table or of the memory's rows
-        # in index order, and stopping at the LIMIT, which takes seconds.
-        cursor.execute(
-            "SELECT set_config('max_parallel_workers_per_gather', '0', true), "
-            "set_config('enable_seqscan', 'off', true), "
-            "set_config('enable_indexscan', 'off', true), set_config('jit', 'off', true), "
-            "tsvector_to_array(tm_words(%s))",
-            [text],
+def _units(text, memory_ids, threshold, limit):
+    """The best units the match index finds, as the database has them now: `limit` of
+    them, and every unit of the same text (one may be in context, 101). A unit deleted
+    since the index last looked is forgotten and the search run again, as it may have
+    ruled out the units that are now the best."""
+    indexes = [match_index.index_of(memory_id) for memory_id in memory_ids]
+    for _ in range(SEARCHES):
+        found = match_index.best_units(text, indexes, threshold, percent_of, enough=limit)
+        same_text = sum(unit.score == 100 for unit in found)
+        found = found[: min(max(limit, same_text), MOST_FETCHED)]
+        units = list(
+            TranslationUnit.objects.filter(pk__in=[unit.unit_id for unit in found])
+            .exclude(quality=TranslationUnit.Quality.WITHDRAWN)
+            .select_related("memory", "created_by")
         )
-        words = cursor.fetchone()[-1]
-        cursor.execute(
-            f"""
-            (SELECT id, source FROM {table}
-             WHERE memory_id = ANY(%s) AND source_hash = %s LIMIT %s)
-            UNION ALL
-            (SELECT id, source FROM {table}
-             WHERE memory_id = ANY(%s) AND source_shape = tm_shape(%s) LIMIT %s)
-            """,  # noqa: S608  (the table name is the model's)
-            [
-                memory_ids,
-                TranslationUnit.hash_text(text),
-                CANDIDATES,
-                memory_ids,
-                text,
-                SAME_SHAPE_LIMIT,
-            ],
-        )
-        found = dict(cursor.fetchall())
-        found.update(_sharing_rare_words(cursor, words, text, memory_ids, threshold))
-    scored = process.extract(
-        text,
-        {pk: " ".join(source.split()) for pk, source in found.items()},
-        scorer=fuzz.ratio,
-        score_cutoff=threshold,
-        limit=CANDIDATES,
-    )
+        gone = {unit.unit_id for unit in found} - {unit.pk for unit in units}
+        if not gone:
+            break
+        for index in indexes:
+            index.forget(gone)
+    return units
+
+
+def _long_query_units(text, memory_ids):
+    """For a long query, the units of the same text or the same text with other numbers."""
     return (
-        TranslationUnit.objects.filter(pk__in=[pk for _, _, pk in scored])
+        TranslationUnit.objects.filter(memory_id__in=memory_ids)
+        .filter(
+            Q(source_hash=TranslationUnit.hash_text(text))
+            | Q(source_shape=Func(Value(text), function="tm_shape"))
+        )
         .exclude(quality=TranslationUnit.Quality.WITHDRAWN)
-        .select_related("memory", "created_by")
-        .defer("source_words")
+        .select_related("memory", "created_by")[:SAME_SHAPE_LIMIT]
     )
 
 
-def _sharing_rare_words(cursor, words, text, memory_ids, threshold):
-    """{id: source} of units holding many of the query's rarest words.
-
-    First the units holding all of them, then those missing one, two, ...: each step is
-    cheap while the units found are few, and stops once there are WORD_BUDGET of them, or
-    when the next step would bring in a crowd (by the statistics, or in fact: WORD_LIMIT
-    found), so that the units kept are the most alike rather than an arbitrary part of
-    the crowd. Missing words are allowed because they are often what changed: another
-    case number, a name spelt differently.
-    """
-    if not words:
-        return {}
-    frequencies, unseen, units = word_frequencies()
-    rarest = sorted(words, key=lambda word: (frequencies.get(word, unseen), -len(word)))
-    rarest = rarest[:RARE_WORDS]
-    chances = [frequencies.get(word, unseen) for word in rarest]
-    shortest, longest = length_window(len(text), threshold)
-    found = {}
-    for needed in range(len(rarest), 0, -1):
-        if found and units * chance_of_at_least(needed, chances) > CROWD:
-            break
-        cursor.execute(
-            f"""
-            SELECT id, source FROM {TranslationUnit._meta.db_table}
-            WHERE source_words @@ %s::tsquery AND memory_id + 0 = ANY(%s)
-              AND char_length(source) BETWEEN %s AND %s
-            LIMIT %s
-            """,  # noqa: S608  (the table name is the model's)
-            # memory_id + 0: check the memory of the rows the words found, rather than
-            # also read the memory's index, which lists all its (perhaps million) rows.
-            [any_of(rarest, needed), memory_ids, shortest, longest, WORD_LIMIT],
-        )
-        rows = cursor.fetchall()
-        found.update(rows)
-        if len(rows) == WORD_LIMIT or len(found) >= WORD_BUDGET:
-            break
-    return found
+def percent_of(text, source, ratio):
+    """A unit's match percent from the texts (normalised) and their rapidfuzz ratio."""
+    if source == text:
+        return 100
+    return max(min(int(ratio), 99) - NUMBER_PENALTY * differing_numbers(text, source)[1], 0)
 
 
-def word_frequencies():
-    """({word: share of units holding it}, the share assumed for a word not listed,
-    how many units there are), from the statistics ANALYZE keeps of the word column.
-
-    Autovacuum analyses the table after large changes; the answer is kept for a few
-    minutes, as word frequencies of a large memory change slowly. Without statistics
-    (a new, small table) every word counts as rare, which is right for a small table.
-    """
-    global _frequencies
-    if _frequencies is None or time.monotonic() - _frequencies[0] > STATISTICS_SECONDS:
-        table = TranslationUnit._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs,
-                       (SELECT reltuples FROM pg_class WHERE oid = %s::regclass)
-                FROM pg_stats s
-                WHERE s.schemaname = current_schema() AND s.tablename = %s
-                  AND s.attname = 'source_words'
-                """,
-                [table, table],
-            )
-            row = cursor.fetchone()
-        words, shares, units = row if row else (None, None, 0)
-        frequencies = dict(zip(words or (), shares or (), strict=False))
-        # Words below the least common listed word are not listed: count them at half.
-        unseen = min(frequencies.values(), default=0.0) / 2
-        _frequencies = (time.monotonic(), (frequencies, unseen, max(units or 0, 0)))
-    return _frequencies[1]
-
-
-_frequencies = None
-
-
-def chance_of_at_least(count, chances):
-    """The chance that at least `count` of independent events with these chances occur."""
-    exactly = [1.0]  # exactly[k]: the chance that k of the events so far occurred
-    for chance in chances:
-        exactly = [
-            (exactly[k] if k < len(exactly) else 0.0) * (1 - chance)
-            + (exactly[k - 1] * chance if k else 0.0)
-            for k in range(len(exactly) + 1)
-        ]
-    return sum(exactly[count:])
-
-
-def any_of(words, needed):
-    """A tsquery true for a text holding at least `needed` of `words`."""
-    quoted = ["'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in words]
-    return " | ".join("(" + " & ".join(group) + ")" for group in combinations(quoted, needed))
-
-
-def length_window(length, threshold):
-    """The source lengths that can reach `threshold` against a query of `length`:
-    rapidfuzz's ratio is at most 2·shorter / (both lengths), whatever the text."""
-    share = max(threshold, 1) / 100
-    shortest = math.ceil(length * share / (2 - share))
-    # Stored sources keep their inner runs of spaces, which scoring ignores: some slack.
-    longest = math.floor(length * (2 - share) / share * 1.25) + 10
-    return shortest, longest
+def differing_numbers(text, source):
+    """(the numbers only in the source, how many numbers differ either way)."""
+    numbers_query, numbers_source = Counter(NUMBER.findall(text)), Counter(NUMBER.findall(source))
+    changed = numbers_source - numbers_query
+    added = numbers_query - numbers_source
+    return list(changed.elements()), max(sum(changed.values()), sum(added.values()))
 
 
 def _match(text, unit, context):
-    source = " ".join(unit.source.split())
-    numbers_query, numbers_source = Counter(NUMBER.findall(text)), Counter(NUMBER.findall(source))
-    changed = numbers_source - numbers_query
-    differing = max(sum(changed.values()), sum((numbers_query - numbers_source).values()))
+    source = match_index.normalise(unit.source)
     if source == text:
         in_context = (
             context is not None
@@ -296,19 +185,19 @@ def _match(text, unit, context):
         )
         percent = 101 if in_context else 100
     else:
-        percent = min(int(fuzz.ratio(text, source)), 99) - NUMBER_PENALTY * differing
+        percent = percent_of(text, source, fuzz.ratio(text, source))
     return TMMatch(
         unit_id=unit.pk,
         source=unit.source,
         target=unit.target,
-        percent=max(percent, 0),
+        percent=percent,
         memory_name=unit.memory.name,
         origin=unit.origin,
         origin_label=unit.get_origin_display(),
         quality=unit.get_quality_display(),
         who=unit.created_by.get_username() if unit.created_by else unit.get_origin_display(),
         when=unit.updated_at,
-        changed_numbers=list(changed.elements()),
+        changed_numbers=differing_numbers(text, source)[0],
     )
 
 

@@ -14,7 +14,7 @@ from workbench.documents.services import check_upload
 from workbench.jobs.services import TooManyJobs, enqueue
 from workbench.projects.access import get_project_for_user
 
-from .lookup import concordance, contains_pattern, lookup, memories_of
+from .lookup import LONGEST_FUZZY_QUERY, concordance, contains_pattern, is_long, lookup, memories_of
 from .services import project_memory
 from .tm_forms import MAX_QUERY_CHARS, ConcordanceForm, MemoryImportForm, PretranslateForm, UnitForm
 from .tm_io import export_tmx, import_memory_file
@@ -195,5 +195,11 @@ def segment_matches(request, slug, document_id, position):
     document, _ = get_document_for_user(request, slug, document_id)
     segment = get_object_or_404(document.segments, position=position)
     matches = lookup(segment, document.project)
-    context = {"project": document.project, "segment": segment, "matches": matches}
+    context = {
+        "project": document.project,
+        "segment": segment,
+        "matches": matches,
+        "tm_exact_only": is_long(segment.source),
+        "longest_fuzzy_query": LONGEST_FUZZY_QUERY,
+    }
     return render(request, "memory/_matches.html", context)

@@ -14,7 +14,7 @@ from workbench.documents.access import get_document_for_user
 from workbench.documents.lifecycle import clean_target
 from workbench.jobs.services import TooManyJobs
 from workbench.memory.glossary import highlight, recognise_terms
-from workbench.memory.lookup import concordance, diff, lookup
+from workbench.memory.lookup import LONGEST_FUZZY_QUERY, concordance, diff, is_long, lookup
 from workbench.memory.tm_forms import ConcordanceForm
 from workbench.projects.endpoints import endpoint_problem
 
@@ -292,6 +292,8 @@ def _panel(request, segment, role, *, notice="", error="", status=200, applied_t
         "segment": segment,
         "role": role,
         "suggestions": _numbered_suggestions(segment, project, cjk),
+        "tm_exact_only": is_long(segment.source),
+        "longest_fuzzy_query": LONGEST_FUZZY_QUERY,
         "annotations": segment.annotations.exclude(
             status=Annotation.Status.OUTDATED
         ).select_related("resolved_by"),

@@ -2,7 +2,6 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -46,6 +45,13 @@ class TranslationMemory(models.Model):
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+class CurrentTransaction(models.Func):
+    """The id of the transaction writing the row (64-bit, never wrapping around)."""
+
+    template = "(pg_current_xact_id()::text::bigint)"
+    output_field = models.BigIntegerField()
+
+
 class TranslationUnit(models.Model):
     # A legal paragraph kept whole can run to a few thousand characters; anything far
     # beyond that is a whole document pasted into one cell, useless as a match.
@@ -86,17 +92,9 @@ class TranslationUnit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Computed by PostgreSQL (functions of migration 0003), so every writer, raw SQL
-    # included, keeps them right. The words of the source (character bigrams for Chinese
-    # and Japanese), and a fingerprint of the source with every number masked: what
-    # fuzzy lookup searches (see lookup.py).
-    source_words = models.GeneratedField(
-        expression=models.Func(
-            models.F("source"), function="tm_words", output_field=SearchVectorField()
-        ),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # Computed by PostgreSQL (function of migration 0003), so every writer, raw SQL
+    # included, keeps it right: a fingerprint of the source with every number masked, by
+    # which a long query finds the same sentence with other numbers (see lookup.py).
     source_shape = models.GeneratedField(
         expression=models.Func(
             models.F("source"), function="tm_shape", output_field=models.UUIDField()
@@ -104,6 +102,10 @@ class TranslationUnit(models.Model):
         output_field=models.UUIDField(),
         db_persist=True,
     )
+    # The transaction that last wrote the row (a column default, and a trigger on update,
+    # of migration 0007), by which each process's match index takes in what changed
+    # since it last looked (see match_index.py).
+    changed_xid = models.BigIntegerField(db_default=CurrentTransaction(), editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -123,7 +125,7 @@ class TranslationUnit(models.Model):
             GinIndex(fields=["source"], opclasses=["gin_trgm_ops"], name="tm_unit_source_trgm"),
             GinIndex(fields=["target"], opclasses=["gin_trgm_ops"], name="tm_unit_target_trgm"),
             models.Index(fields=["memory", "source_hash"], name="tm_unit_source_hash"),
-            GinIndex(fields=["source_words"], name="tm_unit_source_words"),
+            models.Index(fields=["memory", "changed_xid"], name="tm_unit_changed_xid"),
             models.Index(fields=["memory", "source_shape"], name="tm_unit_source_shape"),
         ]
 

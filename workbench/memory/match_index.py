@@ -1,0 +1,353 @@
+"""The fuzzy match index: every unit of a memory held in this process, so that lookup
+finds the best match there is, as a brute-force scan would, in milliseconds.
+
+Why exact, and how. A match's percent is rapidfuzz's `ratio` of the two texts (less a
+penalty for differing numbers), and ratio is 200·LCS / (both lengths), LCS being the
+longest common subsequence of characters. Two bounds follow from that definition alone,
+so a unit they rule out can never be the best match:
+
+- length: LCS ≤ the shorter length, so ratio ≤ 200·shorter / (both lengths);
+- characters: LCS ≤ Σ min(count in query, count in unit) over the characters, and still
+  when characters are counted in BUCKETS buckets (a bucket's count is at least any of
+  its characters' counts).
+
+The units are kept sorted by length. A lookup walks bands of lengths outward from the
+query's own length, computes the character bound of every unit in the band with numpy,
+and scores the units whose bound can still beat the best match found so far, best bound
+first, with rapidfuzz. The walk stops once no band and no unit left can beat it. Most
+queries that have a good match find it among the first few hundred units scored, and
+that match's score then rules out almost everything else; a query with no match at all
+scores only what its bounds cannot rule out.
+
+Fresh from PostgreSQL. Each unit row records the transaction that last wrote it
+(`changed_xid`, by a column default and an update trigger). Before each lookup the index
+asks for the rows written by the transactions that had not ended at its previous look:
+those begun since, and those then running, whose ids PostgreSQL's snapshot lists. A
+transaction that commits late is still seen, a long one elsewhere (a backup, a big
+import) costs nothing, and no write takes a lock to be seen. Deleted units are found when lookup
+fetches its matches from the database: they are dropped and the search is run again.
+
+Memory: per unit, BUCKETS bytes of counts, 16 bytes of length and id, and the source as
+a Python string (about 50 bytes plus one byte per character in English, two in Chinese):
+about 270 MB for a million English units, in each process that looks up (web workers,
+agent workers). Indexes not used for a while are dropped when the units held exceed
+WORKBENCH_TM_INDEX_UNITS.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from rapidfuzz import fuzz, process
+
+from .models import TranslationUnit
+
+BUCKETS = 64
+# A count is kept in one byte; a full byte means "this many or more".
+FULL = 255
+# Units scored with rapidfuzz in one step, best bound first.
+STEP = 128
+# Changes seen since the index was built, beyond which it is built again from scratch.
+RECENT_SHARE = 0.1
+RECENT_AT_LEAST = 20_000
+# The transactions a look must come back for: those not begun yet, and those running,
+# this one included (a snapshot leaves out its own transaction, whose writes it sees).
+LOOK = """
+    SELECT pg_snapshot_xmax(s)::text::bigint,
+        array_remove(
+            ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x)
+            || pg_current_xact_id_if_assigned()::text::bigint,
+            NULL)
+    FROM pg_current_snapshot() AS s
+"""
+# Shelves of recent changes kept apart before they are built into one.
+RECENT_SHELVES = 8
+# How far apart the bands of lengths are, in points of the length bound.
+BAND_POINTS = 2
+EPSILON = 1e-9
+
+
+def normalise(text):
+    """The text as it is scored: inner runs of white space as one space."""
+    return " ".join(text.split())
+
+
+def bucket_counts(texts, lengths):
+    """(BUCKETS, len(texts)) counts of each text's characters by bucket, capped at FULL."""
+    count = len(texts)
+    counts = np.zeros((BUCKETS, count), dtype=np.uint8)
+    # In slices, so that the code points of a million texts are never in memory at once.
+    for start in range(0, count, 50_000):
+        part = texts[start : start + 50_000]
+        rows = np.repeat(np.arange(len(part), dtype=np.int64), lengths[start : start + len(part)])
+        tally = np.bincount(
+            _buckets("".join(part)) * len(part) + rows, minlength=BUCKETS * len(part)
+        )
+        counts[:, start : start + len(part)] = np.minimum(tally, FULL).reshape(BUCKETS, len(part))
+    return counts
+
+
+def _buckets(text):
+    """The bucket of each character: a multiplicative hash of the code point, so that
+    neighbouring code points (a, b, c; 上, 下) land apart."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return ((points * np.uint64(2654435761) >> np.uint64(9)) % np.uint64(BUCKETS)).astype(np.int64)
+
+
+@dataclass
+class Shelf:
+    """Units sorted by length, with their bucket counts; built once, then only read
+    (but for `alive`, which marks units since changed or deleted)."""
+
+    ids: np.ndarray  # int64, in length order
+    lengths: np.ndarray  # int32, ascending
+    sources: list  # normalised, in length order
+    counts: np.ndarray  # (BUCKETS, n) uint8
+    alive: np.ndarray  # bool
+    id_order: np.ndarray  # positions in order of id, to find a unit by its id
+    sorted_ids: np.ndarray
+
+    @classmethod
+    def build(cls, rows):
+        """From (id, source) pairs."""
+        sources = [normalise(source) for _, source in rows]
+        lengths = np.fromiter((len(s) for s in sources), dtype=np.int32, count=len(sources))
+        order = np.argsort(lengths, kind="stable")
+        ids = np.fromiter((pk for pk, _ in rows), dtype=np.int64, count=len(rows))[order]
+        sources = [sources[i] for i in order]
+        lengths = lengths[order]
+        id_order = np.argsort(ids, kind="stable")
+        return cls(
+            ids=ids,
+            lengths=lengths,
+            sources=sources,
+            counts=bucket_counts(sources, lengths),
+            alive=np.ones(len(sources), dtype=bool),
+            id_order=id_order,
+            sorted_ids=ids[id_order],
+        )
+
+    def __len__(self):
+        return len(self.sources)
+
+    def forget(self, unit_ids):
+        """Mark these units (changed since, or deleted) as no longer here."""
+        wanted = np.fromiter(unit_ids, dtype=np.int64)
+        if not len(self) or not len(wanted):
+            return
+        at = np.searchsorted(self.sorted_ids, wanted).clip(0, len(self) - 1)
+        here = self.sorted_ids[at] == wanted
+        self.alive[self.id_order[at[here]]] = False
+
+
+class MemoryIndex:
+    """One memory's units: a shelf built at the last full load, and small shelves of the
+    units written since."""
+
+    def __init__(self, memory_id):
+        self.memory_id = memory_id
+        self.lock = threading.Lock()
+        self.main = Shelf.build([])
+        self.recent = []  # shelves of the units written since `main` was built
+        self.recent_rows = {}  # id -> source, of those units
+        # (the first transaction id not yet given, the transactions still running) at the
+        # last look: what may still bring changes.
+        self.seen = None
+        self.used = time.monotonic()
+
+    def __len__(self):
+        return len(self.main) + len(self.recent_rows)
+
+    def refresh(self):
+        """Take in what was written since the last look."""
+        table = TranslationUnit._meta.db_table
+        withdrawn = TranslationUnit.Quality.WITHDRAWN
+        with self.lock, connection.cursor() as cursor:
+            self.used = time.monotonic()
+            # Asked before the rows are read: a transaction not in this answer had ended
+            # when it was given, so what it wrote is in the rows read now.
+            cursor.execute(LOOK)
+            looked = cursor.fetchone()
+            if self.seen is not None:
+                cursor.execute(
+                    f"""SELECT id, source, quality <> %s FROM {table}
+                    WHERE memory_id = %s AND (changed_xid >= %s OR changed_xid = ANY(%s))""",  # noqa: S608
+                    [withdrawn, self.memory_id, *self.seen],
+                )
+                changed = cursor.fetchall()
+                if len(self.recent_rows) + len(changed) <= max(
+                    RECENT_AT_LEAST, RECENT_SHARE * len(self.main)
+                ):
+                    self._take_in(changed)
+                    self.seen = looked
+                    return
+            cursor.execute(
+                f"SELECT id, source FROM {table} WHERE memory_id = %s AND quality <> %s",  # noqa: S608
+                [self.memory_id, withdrawn],
+            )
+            self.main = Shelf.build(cursor.fetchall())
+            self.recent, self.recent_rows = [], {}
+            self.seen = looked
+
+    def _take_in(self, changed):
+        if not changed:
+            return
+        ids = [pk for pk, _, _ in changed]
+        for shelf in (self.main, *self.recent):
+            shelf.forget(ids)
+        for pk, source, offered in changed:
+            if offered:
+                self.recent_rows[pk] = source
+            else:
+                self.recent_rows.pop(pk, None)
+        if len(self.recent) >= RECENT_SHELVES:
+            self.recent = [Shelf.build(list(self.recent_rows.items()))]
+        else:
+            self.recent.append(Shelf.build([(pk, s) for pk, s, offered in changed if offered]))
+
+    def forget(self, unit_ids):
+        """Units the database no longer has (deleted since the last look)."""
+        with self.lock:
+            for pk in unit_ids:
+                self.recent_rows.pop(pk, None)
+            for shelf in (self.main, *self.recent):
+                shelf.forget(unit_ids)
+
+    def shelves(self):
+        return [shelf for shelf in (self.main, *self.recent) if len(shelf)]
+
+
+_indexes = {}
+_indexes_lock = threading.Lock()
+
+
+def index_of(memory_id):
+    """This process's index of a memory, brought up to date."""
+    with _indexes_lock:
+        index = _indexes.get(memory_id)
+        if index is None:
+            index = _indexes[memory_id] = MemoryIndex(memory_id)
+    index.refresh()
+    _keep_within_budget(keep=memory_id)
+    return index
+
+
+def _keep_within_budget(keep):
+    """Drop the indexes used longest ago while the units held exceed the budget."""
+    budget = settings.WORKBENCH_TM_INDEX_UNITS
+    with _indexes_lock:
+        held = sum(len(index) for index in _indexes.values())
+        for memory_id, index in sorted(_indexes.items(), key=lambda item: item[1].used):
+            if held <= budget:
+                break
+            if memory_id != keep:
+                held -= len(index)
+                del _indexes[memory_id]
+
+
+def forget_all():
+    """Drop every index of this process."""
+    with _indexes_lock:
+        _indexes.clear()
+
+
+@dataclass
+class Found:
+    unit_id: int
+    source: str  # normalised
+    ratio: float
+    score: int
+
+
+class _Search:
+    """One query against some shelves: bands of lengths walked outward from the query's
+    length, each unit's bound computed, the promising ones scored best bound first."""
+
+    def __init__(self, query, threshold, score, enough):
+        self.query, self.length = query, len(query)
+        self.threshold, self.score, self.enough = threshold, score, enough
+        tally = np.bincount(_buckets(query), minlength=BUCKETS)
+        self.used = [(int(b), int(tally[b])) for b in np.flatnonzero(tally)]
+        self.found = {}
+        self.best = None
+
+    def bar(self):
+        """What a unit must reach to be worth scoring: the threshold, or once `enough`
+        are found, the best score found (only a better one could change the answer)."""
+        if len(self.found) < self.enough or self.best is None:
+            return self.threshold
+        return max(self.threshold, self.best)
+
+    def run(self, shelves):
+        # Per shelf, the slice of lengths already done: [shorter, longer).
+        done = []
+        for shelf in shelves:
+            at = int(np.searchsorted(shelf.lengths, self.length, "right"))
+            done.append([at, at])
+        low = 100.0
+        while True:
+            low = max(low - BAND_POINTS, self.threshold)
+            for shelf, edges in zip(shelves, done, strict=True):
+                self._band(shelf, edges, low)
+            # The next band's units cannot score above this band's lowest bound.
+            if low <= self.bar() + EPSILON:
+                return list(self.found.values())
+
+    def _band(self, shelf, edges, low):
+        """The units not yet looked at whose length bound is at least `low`."""
+        share = low / 100
+        shortest = np.ceil(self.length * share / (2 - share) - 1e-6)
+        longest = np.floor(self.length * (2 - share) / share + 1e-6)
+        start = int(np.searchsorted(shelf.lengths, shortest, "left"))
+        stop = int(np.searchsorted(shelf.lengths, longest, "right"))
+        if start < edges[0]:
+            self._slice(shelf, start, edges[0])
+            edges[0] = start
+        if stop > edges[1]:
+            self._slice(shelf, edges[1], stop)
+            edges[1] = stop
+
+    def _slice(self, shelf, start, stop):
+        common = np.zeros(stop - start, dtype=np.uint16)
+        for bucket, count in self.used:
+            column = shelf.counts[bucket, start:stop]
+            if count < FULL:
+                common += np.minimum(column, np.uint8(count))
+            else:
+                # A full byte stands for that many or more: the query's count bounds it.
+                common += np.where(column == FULL, np.uint16(count), column.astype(np.uint16))
+        bound = 200.0 * common / (shelf.lengths[start:stop] + self.length)
+        worth = np.flatnonzero((bound + EPSILON >= self.bar()) & shelf.alive[start:stop])
+        worth = worth[np.argsort(-bound[worth], kind="stable")]
+        for step in range(0, len(worth), STEP):
+            chunk = worth[step : step + STEP]
+            cutoff = self.bar()
+            if bound[chunk[0]] + EPSILON < cutoff:
+                return
+            sources = [shelf.sources[start + i] for i in chunk]
+            for source, ratio, at in process.extract(
+                self.query, sources, scorer=fuzz.ratio, score_cutoff=cutoff - EPSILON, limit=None
+            ):
+                unit_id = int(shelf.ids[start + chunk[at]])
+                if unit_id not in self.found:
+                    score = self.score(self.query, source, ratio)
+                    self.found[unit_id] = Found(unit_id, source, ratio, score)
+                    self.best = score if self.best is None else max(self.best, score)
+
+
+def best_units(query, indexes, threshold, score, enough=5):
+    """The units of these indexes that match `query` (normalised) at `threshold` or more,
+    best first by `score(query, source, ratio)`, which is never above the ratio. The first
+    scores as high as the best of a scan of every unit would; the others (at least
+    `enough`, where there are so many) are the best the search met on its way.
+
+    Returns [Found].
+    """
+    if not query:
+        return []
+    shelves = [shelf for index in indexes for shelf in index.shelves()]
+    found = _Search(query, threshold, score, enough).run(shelves)
+    return sorted(found, key=lambda unit: (-unit.score, -unit.ratio))
