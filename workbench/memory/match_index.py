@@ -268,16 +268,17 @@ class _Search:
 
     def __init__(self, query, threshold, score, enough):
         self.query, self.length = query, len(query)
-        self.threshold, self.score, self.enough = threshold, score, enough
+        self.threshold, self.score, self.enough = max(threshold, 1), score, enough
         tally = np.bincount(_buckets(query), minlength=BUCKETS)
         self.used = [(int(b), int(tally[b])) for b in np.flatnonzero(tally)]
         self.found = {}
-        self.best = None
+        self.matching = 0  # units found that reach the threshold by `score`
+        self.best = 0
 
     def bar(self):
         """What a unit must reach to be worth scoring: the threshold, or once `enough`
         are found, the best score found (only a better one could change the answer)."""
-        if len(self.found) < self.enough or self.best is None:
+        if self.matching < self.enough:
             return self.threshold
         return max(self.threshold, self.best)
 
@@ -335,7 +336,8 @@ class _Search:
                 if unit_id not in self.found:
                     score = self.score(self.query, source, ratio)
                     self.found[unit_id] = Found(unit_id, source, ratio, score)
-                    self.best = score if self.best is None else max(self.best, score)
+                    self.matching += score >= self.threshold
+                    self.best = max(self.best, score)
 
 
 def best_units(query, indexes, threshold, score, enough=5):
