@@ -10,7 +10,7 @@ from workbench.documents.services import check_upload
 from workbench.memory.glossary import recognise_terms
 from workbench.memory.glossary_io import import_glossary
 from workbench.memory.glossary_views import EXPORTS, MAX_RECOGNISE_CHARACTERS
-from workbench.memory.lookup import concordance, lookup
+from workbench.memory.lookup import LONGEST_FUZZY_QUERY, concordance, lookup
 from workbench.memory.services import project_memory
 from workbench.memory.tm_io import export_tmx, import_memory_file
 
@@ -84,6 +84,11 @@ class LookupQuery(Schema):
     response=list[TMMatchOut],
     tags=["translation memory"],
     summary="Fuzzy matches for a text, best first",
+    description=(
+        "The best match is always as good as a scan of every unit would find. A text over "
+        f"{LONGEST_FUZZY_QUERY:,} characters is matched only as the same text, or the same "
+        "text with other numbers."
+    ),
 )
 def memory_lookup(request, slug: str, query: Query[LookupQuery]):
     project, _ = project_for(request, slug, "memory.view")
