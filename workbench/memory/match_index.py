@@ -34,8 +34,11 @@ agent workers). Indexes not used for a while are dropped when the units held exc
 WORKBENCH_TM_INDEX_UNITS.
 """
 
+import math
+import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,6 +71,9 @@ RECENT_SHELVES = 8
 # How far apart the bands of lengths are, in points of the length bound.
 BAND_POINTS = 2
 EPSILON = 1e-9
+# Slices of at least so many units have their bounds counted by THREADS threads at once.
+PARALLEL_ROWS = 100_000
+THREADS = min(os.cpu_count() or 1, 4)
 
 
 def normalise(text):
@@ -104,7 +110,7 @@ class Shelf:
 
     ids: np.ndarray  # int64, in length order
     lengths: np.ndarray  # int32, ascending
-    sources: list  # normalised, in length order
+    sources: np.ndarray  # of str, normalised, in length order
     counts: np.ndarray  # (BUCKETS, n) uint8
     alive: np.ndarray  # bool
     id_order: np.ndarray  # positions in order of id, to find a unit by its id
@@ -117,7 +123,7 @@ class Shelf:
         lengths = np.fromiter((len(s) for s in sources), dtype=np.int32, count=len(sources))
         order = np.argsort(lengths, kind="stable")
         ids = np.fromiter((pk for pk, _ in rows), dtype=np.int64, count=len(rows))[order]
-        sources = [sources[i] for i in order]
+        sources = np.array(sources, dtype=object)[order] if len(sources) else np.array([], object)
         lengths = lengths[order]
         id_order = np.argsort(ids, kind="stable")
         return cls(
@@ -172,15 +178,23 @@ class MemoryIndex:
             cursor.execute(LOOK)
             looked = cursor.fetchone()
             if self.seen is not None:
+                begun_since, running = self.seen
+                most = int(max(RECENT_AT_LEAST, RECENT_SHARE * len(self.main)))
+                # Two index scans, whatever the statistics say of the new rows: the rows
+                # of transactions begun since, in order (and no more than would be taken
+                # in), and those of transactions then running.
                 cursor.execute(
-                    f"""SELECT id, source, quality <> %s FROM {table}
-                    WHERE memory_id = %s AND (changed_xid >= %s OR changed_xid = ANY(%s))""",  # noqa: S608
-                    [withdrawn, self.memory_id, *self.seen],
+                    f"""(SELECT id, source, quality <> %s FROM {table}
+                        WHERE memory_id = %s AND changed_xid >= %s
+                        ORDER BY changed_xid LIMIT %s)
+                    UNION ALL
+                    (SELECT id, source, quality <> %s FROM {table}
+                        WHERE memory_id = %s AND changed_xid = ANY(%s))""",  # noqa: S608
+                    [withdrawn, self.memory_id, begun_since, most + 1]
+                    + [withdrawn, self.memory_id, running],
                 )
                 changed = cursor.fetchall()
-                if len(self.recent_rows) + len(changed) <= max(
-                    RECENT_AT_LEAST, RECENT_SHARE * len(self.main)
-                ):
+                if len(self.recent_rows) + len(changed) <= most:
                     self._take_in(changed)
                     self.seen = looked
                     return
@@ -286,7 +300,7 @@ class _Search:
         # Per shelf, the slice of lengths already done: [shorter, longer).
         done = []
         for shelf in shelves:
-            at = int(np.searchsorted(shelf.lengths, self.length, "right"))
+            at = int(np.searchsorted(shelf.lengths, np.int32(self.length), "right"))
             done.append([at, at])
         low = 100.0
         while True:
@@ -300,10 +314,11 @@ class _Search:
     def _band(self, shelf, edges, low):
         """The units not yet looked at whose length bound is at least `low`."""
         share = low / 100
-        shortest = np.ceil(self.length * share / (2 - share) - 1e-6)
-        longest = np.floor(self.length * (2 - share) / share + 1e-6)
-        start = int(np.searchsorted(shelf.lengths, shortest, "left"))
-        stop = int(np.searchsorted(shelf.lengths, longest, "right"))
+        shortest = math.ceil(self.length * share / (2 - share) - 1e-6)
+        longest = math.floor(self.length * (2 - share) / share + 1e-6)
+        # As int32, the lengths' own type: any other would copy them to compare.
+        start = int(np.searchsorted(shelf.lengths, np.int32(shortest), "left"))
+        stop = int(np.searchsorted(shelf.lengths, np.int32(min(longest, 2**31 - 1)), "right"))
         if start < edges[0]:
             self._slice(shelf, start, edges[0])
             edges[0] = start
@@ -312,6 +327,28 @@ class _Search:
             edges[1] = stop
 
     def _slice(self, shelf, start, stop):
+        if stop - start >= PARALLEL_ROWS and THREADS > 1:
+            # numpy lets go of the GIL while it counts: the cores share a long slice.
+            edges = np.linspace(start, stop, THREADS + 1).astype(int)
+            parts = _pool().map(lambda a, b: self._bounds(shelf, a, b), edges[:-1], edges[1:])
+            bound = np.concatenate(list(parts))
+        else:
+            bound = self._bounds(shelf, start, stop)
+        worth = np.flatnonzero((bound + EPSILON >= self.bar()) & shelf.alive[start:stop])
+        # The STEP best bounds first: what they find raises the bar for the rest, which
+        # are then scored only where their bound reaches it, in no particular order.
+        if len(worth) > STEP:
+            first = np.argpartition(-bound[worth], STEP - 1)[:STEP]
+            self._verify(shelf, start, worth[first])
+            rest = np.ones(len(worth), dtype=bool)
+            rest[first] = False
+            worth = worth[rest]
+            worth = worth[bound[worth] + EPSILON >= self.bar()]
+        if len(worth):
+            self._verify(shelf, start, worth)
+
+    def _bounds(self, shelf, start, stop):
+        """The highest ratio each unit of the slice could reach, by its characters."""
         common = np.zeros(stop - start, dtype=np.uint16)
         for bucket, count in self.used:
             column = shelf.counts[bucket, start:stop]
@@ -320,24 +357,32 @@ class _Search:
             else:
                 # A full byte stands for that many or more: the query's count bounds it.
                 common += np.where(column == FULL, np.uint16(count), column.astype(np.uint16))
-        bound = 200.0 * common / (shelf.lengths[start:stop] + self.length)
-        worth = np.flatnonzero((bound + EPSILON >= self.bar()) & shelf.alive[start:stop])
-        worth = worth[np.argsort(-bound[worth], kind="stable")]
-        for step in range(0, len(worth), STEP):
-            chunk = worth[step : step + STEP]
-            cutoff = self.bar()
-            if bound[chunk[0]] + EPSILON < cutoff:
-                return
-            sources = [shelf.sources[start + i] for i in chunk]
-            for source, ratio, at in process.extract(
-                self.query, sources, scorer=fuzz.ratio, score_cutoff=cutoff - EPSILON, limit=None
-            ):
-                unit_id = int(shelf.ids[start + chunk[at]])
-                if unit_id not in self.found:
-                    score = self.score(self.query, source, ratio)
-                    self.found[unit_id] = Found(unit_id, source, ratio, score)
-                    self.matching += score >= self.threshold
-                    self.best = max(self.best, score)
+        return 200.0 * common / (shelf.lengths[start:stop] + self.length)
+
+    def _verify(self, shelf, start, rows):
+        """Score these rows of the slice exactly, keeping those that reach the bar."""
+        cutoff = self.bar()
+        sources = shelf.sources[start + rows]
+        for source, ratio, at in process.extract(
+            self.query, sources, scorer=fuzz.ratio, score_cutoff=cutoff - EPSILON, limit=None
+        ):
+            unit_id = int(shelf.ids[start + rows[at]])
+            if unit_id not in self.found:
+                score = self.score(self.query, source, ratio)
+                self.found[unit_id] = Found(unit_id, source, ratio, score)
+                self.matching += score >= self.threshold
+                self.best = max(self.best, score)
+
+
+_threads = None
+
+
+def _pool():
+    """The threads this process counts bounds in (made after a worker process forks)."""
+    global _threads
+    if _threads is None or _threads[0] != os.getpid():
+        _threads = (os.getpid(), ThreadPoolExecutor(THREADS, thread_name_prefix="tm-bounds"))
+    return _threads[1]
 
 
 def best_units(query, indexes, threshold, score, enough=5):

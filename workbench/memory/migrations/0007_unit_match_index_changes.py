@@ -5,6 +5,7 @@
 
 import importlib
 
+import django.db.models.deletion
 import workbench.memory.models.tm
 from django.conf import settings
 from django.db import migrations, models
@@ -51,6 +52,11 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='translationunit',
             index=models.Index(fields=['memory', 'changed_xid'], name='tm_unit_changed_xid'),
+        ),
+        migrations.AlterField(
+            model_name='translationunit',
+            name='memory',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='units', to='memory.translationmemory'),
         ),
         migrations.RunSQL(
             CHANGED,
