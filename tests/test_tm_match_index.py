@@ -101,10 +101,15 @@ def brute_force_best(query, sources, threshold):
 
 
 @pytest.mark.parametrize(("pair", "sentence"), [("en", english), ("zh", chinese)])
-@pytest.mark.parametrize("threshold", [75, 50])
+@pytest.mark.parametrize(("threshold", "shared"), [(75, False), (50, False), (75, True)])
 def test_its_best_match_scores_as_high_as_a_scan_of_every_unit(
-    project, zh_project, pair, sentence, threshold
+    project, zh_project, pair, sentence, threshold, shared, monkeypatch
 ):
+    """`shared`: every slice's bounds and scores shared among threads, as for large memories."""
+    if shared:
+        monkeypatch.setattr(match_index, "THREADS", 2)
+        monkeypatch.setattr(match_index, "PARALLEL_ROWS", 1)
+        monkeypatch.setattr(match_index, "PARALLEL_SCORES", 1)
     project = project if pair == "en" else zh_project
     memory = project_memory(project)
     rng = random.Random(f"{pair}{threshold}")

@@ -17,7 +17,8 @@ and scores the units whose bound can still beat the best match found so far, bes
 first, with rapidfuzz. The walk stops once no band and no unit left can beat it. Most
 queries that have a good match find it among the first few hundred units scored, and
 that match's score then rules out almost everything else; a query with no match at all
-scores only what its bounds cannot rule out.
+scores only what its bounds cannot rule out. Long slices are counted, and many units
+scored, by as many threads as there are cores (numpy and rapidfuzz let go of the GIL).
 
 Fresh from PostgreSQL. Each unit row records the transaction that last wrote it
 (`changed_xid`, by a column default and an update trigger). Before each lookup the index
@@ -74,6 +75,8 @@ EPSILON = 1e-9
 # Slices of at least so many units have their bounds counted by THREADS threads at once.
 PARALLEL_ROWS = 100_000
 THREADS = min(os.cpu_count() or 1, 4)
+# Units scored with rapidfuzz by THREADS threads at once when there are so many.
+PARALLEL_SCORES = 5_000
 
 
 def normalise(text):
@@ -361,15 +364,23 @@ class _Search:
 
     def _verify(self, shelf, start, rows):
         """Score these rows of the slice exactly, keeping those that reach the bar."""
-        cutoff = self.bar()
+        cutoff = self.bar() - EPSILON
         sources = shelf.sources[start + rows]
-        for source, ratio, at in process.extract(
-            self.query, sources, scorer=fuzz.ratio, score_cutoff=cutoff - EPSILON, limit=None
-        ):
+        if len(rows) >= PARALLEL_SCORES and THREADS > 1:
+            # Many to score: rapidfuzz shares them among the cores.
+            ratios = process.cdist(
+                [self.query], sources, scorer=fuzz.ratio, score_cutoff=cutoff, workers=THREADS
+            )[0]
+            scored = ((sources[at], ratios[at], at) for at in np.flatnonzero(ratios >= cutoff))
+        else:
+            scored = process.extract(
+                self.query, sources, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            )
+        for source, ratio, at in scored:
             unit_id = int(shelf.ids[start + rows[at]])
             if unit_id not in self.found:
-                score = self.score(self.query, source, ratio)
-                self.found[unit_id] = Found(unit_id, source, ratio, score)
+                score = self.score(self.query, source, float(ratio))
+                self.found[unit_id] = Found(unit_id, source, float(ratio), score)
                 self.matching += score >= self.threshold
                 self.best = max(self.best, score)
 
