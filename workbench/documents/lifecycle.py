@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from workbench.projects.capabilities import check_can
 
+from . import changes
 from .models import Revision, Segment
 from .placeholders import TOKEN
 from .signals import revisions_recorded
@@ -514,5 +515,6 @@ def _store(revisions):
     if not revisions:
         return []
     saved = Revision.objects.bulk_create(revisions, batch_size=2000)
+    changes.note_changed(revision.segment.document_id for revision in saved)
     revisions_recorded.send(sender=Revision, revisions=saved)
     return saved
