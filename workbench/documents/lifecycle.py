@@ -362,6 +362,7 @@ def _twins_of(segment):
         Segment.objects.machine_writable()
         .filter(document_id=segment.document_id, source_hash=segment.source_hash)
         .exclude(pk=segment.pk)
+        .order_by()  # the default order would join the document to sort
         .values_list("pk", flat=True)
     )
 

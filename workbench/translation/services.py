@@ -410,8 +410,11 @@ def unchanged_since(document, cursor):
 def changed_since(document, cursor):
     """The ids of the segments that got a revision (anyone's save, propagation, bulk
     approval, a restore, an agent) or a suggestion (an agent's answer) after `cursor`."""
-    revised = document.segments.filter(revisions__pk__gt=cursor.revision)
-    suggested = document.segments.filter(suggestions__pk__gt=cursor.suggestion)
+    # From the newest rows of the two tables (a range of their primary keys), unordered:
+    # the models' default order would join the documents to sort.
+    revised = Revision.objects.filter(segment__document=document, pk__gt=cursor.revision)
+    suggested = Suggestion.objects.filter(segment__document=document, pk__gt=cursor.suggestion)
     return sorted(
-        set(revised.values_list("pk", flat=True)) | set(suggested.values_list("pk", flat=True))
+        set(revised.order_by().values_list("segment_id", flat=True))
+        | set(suggested.order_by().values_list("segment_id", flat=True))
     )
