@@ -19,7 +19,8 @@ cookies go to gunicorn). Then it times, over real HTTP:
   50 editors at work too; and each open editor polls for changes as the page does
   (static/js/editor.js): 3 seconds after it opened, then every 3 seconds while the
   answers bring changes, twice as long after each empty (204) answer up to 30 seconds,
-  and again within 3 seconds of the editor's own successful save. Targets with 50
+  and again within 3 seconds of the editor's own successful save, whose answer moves the
+  editor's cursor past it when nothing else changed meanwhile. Targets with 50
   editors: first page p95 under 300 ms, save p95 under 100 ms.
 
 The simulated editors drop a connection idle for a second, before gunicorn's keep-alive
@@ -364,6 +365,7 @@ class Editor:
                     "version": self.seen.get(segment_id, 0),
                     "action": "confirm",
                     "seconds": 12,
+                    "since": self.cursor,
                 },
                 headers={"X-CSRFToken": self.csrf, "HX-Request": "true"},
             )
@@ -374,6 +376,7 @@ class Editor:
         if response.status_code == 200:
             self.seen[segment_id] = int(response.headers["X-Segment-Version"])
             self.saved.append((segment_id, text))
+            self.cursor = response.headers.get("X-Changes-Cursor", self.cursor)
             self.acted.set()
         elif response.status_code == 409:
             self.seen[segment_id] = int(self.VERSION.search(response.text).group(1))

@@ -161,3 +161,46 @@ def test_the_save_answer_brings_the_status_counts(client_for, translator, docume
     assert 'id="status-counts"' in response.content.decode()
     assert response.context["counts"]["translated"] == 1
     assert [row.pk for row in response.context["rows"]] == [segment.pk]
+
+
+def save_since(client, segment, text, cursor):
+    document = segment.document
+    url = reverse("segment_save", args=[document.project.slug, document.pk, segment.pk])
+    return client.post(
+        url,
+        {"text": text, "version": segment.version, "action": "confirm", "since": cursor},
+        HTTP_HX_REQUEST="true",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pages_own_save_moves_its_cursor_past_it(client_for, translator, document):
+    client = client_for(translator)
+    cursor = page_cursor(client, document)
+
+    response = save_since(
+        client, document.segments.get(position=4), "上訴駁回，並判處訟費。", cursor
+    )
+
+    moved = response["X-Changes-Cursor"]
+    assert poll(client, document, moved).status_code == 204
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_after_anothers_change_leaves_the_cursor_to_the_next_poll(
+    client_for, translator, manager, document
+):
+    client = client_for(translator)
+    cursor = page_cursor(client, document)
+    theirs = document.segments.get(position=4)
+    confirm(theirs, manager, "上訴駁回，並判處訟費。")
+
+    response = save_since(client, document.segments.get(position=6), "見[2015] HKCFA 23。", cursor)
+
+    assert response.status_code == 200
+    assert "X-Changes-Cursor" not in response
+    answer = poll(client, document, cursor)
+    assert {row.pk for row in answer.context["rows"]} == {
+        theirs.pk,
+        document.segments.get(position=6).pk,
+    }

@@ -224,6 +224,7 @@
       started_from: segment.startedFrom,
       seconds: Math.round((Date.now() - segment.activatedAt) / 1000),
       override_reason: overrideReason || "",
+      since: cursor,
     };
     keep(segment);
     const { response, html } = await post(segmentUrl(segment.id, "save/"), body);
@@ -234,6 +235,8 @@
       const answer = document.createElement("template");
       answer.innerHTML = html;
       replaceCounts(answer.content);
+      // Nothing but this save changed since the last poll: the next one starts after it.
+      if (response.headers.get("X-Changes-Cursor")) cursor = response.headers.get("X-Changes-Cursor");
       pollSoon(POLL_MS);
       return {
         ok: true,

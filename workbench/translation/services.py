@@ -407,6 +407,20 @@ def unchanged_since(document, cursor):
     return bool(cursor.stamp) and cursor.stamp == changes.stamp(document.pk)
 
 
+def cursor_after_own_save(document, since, saved):
+    """Where a page that polled up to `since` stands once it shows the rows of its own
+    `saved` change: at the save's revision when the save was the only change of the
+    document since (the stamp moved once, by this save), so its next poll need not
+    bring its own row back; None when anything else may have changed (the next poll
+    brings it all) or a save changed more than one row."""
+    if since is None or not since.stamp or saved.revision is None or saved.propagated:
+        return None
+    stamp = changes.stamp(document.pk)
+    if not stamp or int(stamp) != int(since.stamp) + 1:
+        return None
+    return Cursor(saved.revision.pk, since.suggestion, stamp)
+
+
 def changed_since(document, cursor):
     """The ids of the segments that got a revision (anyone's save, propagation, bulk
     approval, a restore, an agent) or a suggestion (an agent's answer) after `cursor`."""

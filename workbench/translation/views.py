@@ -32,6 +32,7 @@ from .services import (
     StaleVersion,
     changed_since,
     changes_cursor,
+    cursor_after_own_save,
     do_accept_annotation,
     do_add_comment,
     do_ask_revision,
@@ -232,7 +233,9 @@ def segment_save(request, slug, document_id, segment_id):
     except EditRefused as refused:
         return _refused(request, str(refused))
     # The status counts come with the rows, so the page shows its own save without
-    # asking for changes (others' changes come with its next poll).
+    # asking for changes (others' changes come with its next poll); and when nothing
+    # else changed since its last poll, its cursor moves past its own save.
+    moved = cursor_after_own_save(segment.document, parse_cursor(request.POST.get("since")), saved)
     rows = with_row_facts(
         segment.document.segments.filter(pk__in=[saved.segment.pk, *saved.propagated])
     ).order_by("position")
@@ -245,6 +248,8 @@ def segment_save(request, slug, document_id, segment_id):
     }
     response = render(request, "translation/_saved.html", context)
     response["X-Segment-Version"] = saved.segment.version
+    if moved:
+        response["X-Changes-Cursor"] = str(moved)
     if action != SAVE:
         # A translator goes on to what still needs translating, a reviewer to what
         # still needs review.
