@@ -224,6 +224,7 @@
       started_from: segment.startedFrom,
       seconds: Math.round((Date.now() - segment.activatedAt) / 1000),
       override_reason: overrideReason || "",
+      since: cursor,
     };
     keep(segment);
     const { response, html } = await post(segmentUrl(segment.id, "save/"), body);
@@ -231,7 +232,12 @@
       forget(segment.id);
       say("");
       replaceRows(html);
-      pollChanges();
+      const answer = document.createElement("template");
+      answer.innerHTML = html;
+      replaceCounts(answer.content);
+      // Nothing but this save changed since the last poll: the next one starts after it.
+      if (response.headers.get("X-Changes-Cursor")) cursor = response.headers.get("X-Changes-Cursor");
+      pollSoon(POLL_MS);
       return {
         ok: true,
         nextId: response.headers.get("X-Next-Segment"),
@@ -703,32 +709,73 @@
   });
 
   // What changed elsewhere --------------------------------------------------------------
-  // Polled every few seconds rather than pushed: the web runs on sync workers, which a
-  // long-lived event stream per open editor would each tie up. One cheap GET answers
-  // with the rows changed since the cursor (anyone's save, propagation, bulk approval,
-  // an agent's revision) and the status counts. Our own actions ask at once.
+  // Polled rather than pushed: the web runs on sync workers, which a long-lived event
+  // stream per open editor would each tie up. One GET answers with the rows changed
+  // since the cursor (anyone's save, propagation, bulk approval, an agent's revision)
+  // and the status counts, or with an empty 204 when the document's change stamp has
+  // not moved. The page asks every POLL_MS while things change or the person works,
+  // waits twice as long after each empty answer up to POLL_MAX_MS, does not ask while
+  // the tab is hidden, and asks at once when the person comes back to the page or after
+  // a panel action; their own save brings its rows and counts itself.
+  const POLL_MS = 3000;
+  const POLL_MAX_MS = 30000;
   let cursor = editor.dataset.cursor || "";
   let polling = false;
+  let pollAgain = false;
+  let pollDelay = POLL_MS;
+  let pollTimer = null;
+  let pollDue = 0;
+
+  function schedulePoll(delay) {
+    clearTimeout(pollTimer);
+    pollTimer = null;
+    if (document.visibilityState === "hidden") return; // asked again on coming back
+    pollDue = Date.now() + delay;
+    pollTimer = setTimeout(pollChanges, delay);
+  }
+
+  // Something happened here: ask within `delay`, and every POLL_MS again from then on.
+  function pollSoon(delay) {
+    pollDelay = POLL_MS;
+    if (polling) {
+      if (delay === 0) pollAgain = true;
+    } else if (pollTimer === null || pollDue - Date.now() > delay) {
+      schedulePoll(delay);
+    }
+  }
+
   async function pollChanges() {
     if (polling || !cursor) return;
     polling = true;
+    pollAgain = false;
+    clearTimeout(pollTimer);
+    pollTimer = null;
+    let changed = false;
     try {
       const url = editor.dataset.changesUrl + "?since=" + encodeURIComponent(cursor);
       const response = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
-      if (!response.ok) return;
+      if (response.status !== 200) return; // 204: nothing changed
       const template = document.createElement("template");
       template.innerHTML = await response.text();
       const answer = template.content.querySelector("[data-cursor]");
-      const counts = template.content.getElementById("status-counts");
-      const shown = document.getElementById("status-counts");
-      if (counts && shown) shown.replaceWith(counts);
+      replaceCounts(template.content);
       await inTurn(() => applyChanges(Array.from(template.content.querySelectorAll("tr.seg"))));
       if (answer) cursor = answer.dataset.cursor;
+      changed = true;
     } catch {
-      // Offline for a moment: the next poll catches up.
+      // Offline for a moment: a later poll catches up.
     } finally {
       polling = false;
+      pollDelay = changed ? POLL_MS : Math.min(pollDelay * 2, POLL_MAX_MS);
+      schedulePoll(pollAgain ? 0 : pollDelay);
     }
+  }
+
+  // The status counts an answer brings, in place of those shown.
+  function replaceCounts(content) {
+    const counts = content.getElementById("status-counts");
+    const shown = document.getElementById("status-counts");
+    if (counts && shown) shown.replaceWith(counts);
   }
 
   async function applyChanges(freshRows) {
@@ -773,11 +820,16 @@
     return focused && focused.closest && focused.closest("#panel") && isTextField(focused) && focused.value;
   }
 
-  setInterval(pollChanges, 3000);
+  schedulePoll(POLL_MS);
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const element = event.detail.elt;
-    if (event.detail.successful && element && element.closest && element.closest("#panel, #bulk-approve")) pollChanges();
+    if (event.detail.successful && element && element.closest && element.closest("#panel, #bulk-approve")) pollSoon(0);
   });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") schedulePoll(0); // stops: nobody is looking
+    else pollSoon(0);
+  });
+  window.addEventListener("focus", () => pollSoon(0));
 
   // Opened (or filtered) with "go to #N": start on that segment.
   // (After settling: htmx restores the old rows' attributes until then.)

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from workbench.projects.capabilities import check_can
 
+from . import changes
 from .models import Revision, Segment
 from .placeholders import TOKEN
 from .signals import revisions_recorded
@@ -361,6 +362,7 @@ def _twins_of(segment):
         Segment.objects.machine_writable()
         .filter(document_id=segment.document_id, source_hash=segment.source_hash)
         .exclude(pk=segment.pk)
+        .order_by()  # the default order would join the document to sort
         .values_list("pk", flat=True)
     )
 
@@ -514,5 +516,6 @@ def _store(revisions):
     if not revisions:
         return []
     saved = Revision.objects.bulk_create(revisions, batch_size=2000)
+    changes.note_changed(revision.segment.document_id for revision in saved)
     revisions_recorded.send(sender=Revision, revisions=saved)
     return saved

@@ -56,7 +56,8 @@ class Document(models.Model):
     def status_counts(self):
         """Segments per status, every status present (0 where none)."""
         counts = dict.fromkeys(Segment.Status.values, 0)
-        for row in self.segments.values("status").annotate(n=Count("pk")):
+        # Unordered: the segments' default order would join the document to sort.
+        for row in self.segments.order_by().values("status").annotate(n=Count("pk")):
             counts[row["status"]] = row["n"]
         return counts
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from agents.prompts import PROMPT_VERSIONS
 from agents.risk import assess
-from workbench.documents import lifecycle
+from workbench.documents import changes, lifecycle
 from workbench.documents.lifecycle import EditRefused, clean_target
 from workbench.documents.models import Revision, Segment
 from workbench.jobs.models import DraftBatch
@@ -160,6 +160,7 @@ def persist_batch(job, batch, result, models, tm_best=None):
         ]
         outcomes[key] = {"status": found.status, "reason": found.reason}
     Suggestion.objects.bulk_create(suggestions)
+    changes.note_changed(suggestion.segment.document_id for suggestion in suggestions)
     Annotation.objects.bulk_create(issues)
     batch.status = DraftBatch.Status.DONE
     batch.outcomes = outcomes

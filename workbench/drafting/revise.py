@@ -7,6 +7,7 @@ from dataclasses import replace
 from agents.context import RevisionContext, SegmentInput
 from agents.graph import revise_segment
 from agents.llm import LLMError
+from workbench.documents import changes
 from workbench.documents.lifecycle import EditRefused, clean_target
 from workbench.feedback.learning import lessons_for
 from workbench.jobs.registry import JobFailed
@@ -88,5 +89,6 @@ def revise_on_request(job, segment, instruction):
         job=job,
         requested_by=job.created_by,
     )
+    changes.note_changed([segment.document_id])
     job.tally(suggestions=1)
     return suggestion

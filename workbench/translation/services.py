@@ -17,11 +17,12 @@ transaction.
 """
 
 from dataclasses import asdict
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Subquery
 
-from workbench.documents import lifecycle
+from workbench.documents import changes, lifecycle
 from workbench.documents.lifecycle import (
     APPROVE,
     CONFIRM,
@@ -352,9 +353,23 @@ def latest_suggestions(segment):
 # What changed while the editor was open ---------------------------------------------------
 
 
+class Cursor(NamedTuple):
+    """Where an open editor stands: the newest revision and suggestion of the document
+    it has seen, and the document's change stamp (`documents.changes`) when it saw them."""
+
+    revision: int
+    suggestion: int
+    stamp: str
+
+    def __str__(self):
+        return f"{self.revision}.{self.suggestion}.{self.stamp}"
+
+
 def changes_cursor(document):
     """Where the editor's polling starts: the newest revision and suggestion of the
-    document, as "revision.suggestion" (both only grow)."""
+    document (both only grow) and its change stamp, read first so that a change committed
+    meanwhile moves the stamp again."""
+    stamp = changes.stamp(document.pk)
     newest = (
         type(document)
         .objects.filter(pk=document.pk)
@@ -370,23 +385,50 @@ def changes_cursor(document):
         )
         .get()
     )
-    return f"{newest['revision'] or 0}.{newest['suggestion'] or 0}"
+    return Cursor(newest["revision"] or 0, newest["suggestion"] or 0, stamp)
 
 
 def parse_cursor(cursor):
-    """The two ids of a cursor, or None when it is not one."""
+    """The Cursor a page sent, or None when it is not one. A cursor without a stamp
+    (from a page loaded while Redis was away) is one whose stamp never matches."""
     parts = (cursor or "").split(".")
-    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+    if len(parts) == 2:
+        parts.append("")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts[:2]):
         return None
-    return int(parts[0]), int(parts[1])
+    if parts[2] and not parts[2].isdigit():
+        return None
+    return Cursor(int(parts[0]), int(parts[1]), parts[2])
+
+
+def unchanged_since(document, cursor):
+    """Whether nothing was revised or suggested in the document since `cursor`, as far
+    as its change stamp tells without the database; False when it cannot tell."""
+    return bool(cursor.stamp) and cursor.stamp == changes.stamp(document.pk)
+
+
+def cursor_after_own_save(document, since, saved):
+    """Where a page that polled up to `since` stands once it shows the rows of its own
+    `saved` change: at the save's revision when the save was the only change of the
+    document since (the stamp moved once, by this save), so its next poll need not
+    bring its own row back; None when anything else may have changed (the next poll
+    brings it all) or a save changed more than one row."""
+    if since is None or not since.stamp or saved.revision is None or saved.propagated:
+        return None
+    stamp = changes.stamp(document.pk)
+    if not stamp or int(stamp) != int(since.stamp) + 1:
+        return None
+    return Cursor(saved.revision.pk, since.suggestion, stamp)
 
 
 def changed_since(document, cursor):
     """The ids of the segments that got a revision (anyone's save, propagation, bulk
     approval, a restore, an agent) or a suggestion (an agent's answer) after `cursor`."""
-    revision, suggestion = cursor
-    revised = document.segments.filter(revisions__pk__gt=revision)
-    suggested = document.segments.filter(suggestions__pk__gt=suggestion)
+    # From the newest rows of the two tables (a range of their primary keys), unordered:
+    # the models' default order would join the documents to sort.
+    revised = Revision.objects.filter(segment__document=document, pk__gt=cursor.revision)
+    suggested = Suggestion.objects.filter(segment__document=document, pk__gt=cursor.suggestion)
     return sorted(
-        set(revised.values_list("pk", flat=True)) | set(suggested.values_list("pk", flat=True))
+        set(revised.order_by().values_list("segment_id", flat=True))
+        | set(suggested.order_by().values_list("segment_id", flat=True))
     )

@@ -4,6 +4,7 @@ the actions on a segment. Pages for a browser, fragments for htmx and editor.js.
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,6 +32,7 @@ from .services import (
     StaleVersion,
     changed_since,
     changes_cursor,
+    cursor_after_own_save,
     do_accept_annotation,
     do_add_comment,
     do_ask_revision,
@@ -45,6 +47,7 @@ from .services import (
     next_to_review,
     next_unconfirmed,
     parse_cursor,
+    unchanged_since,
 )
 
 ROWS_PER_PAGE = 50
@@ -115,10 +118,13 @@ def editor(request, slug, document_id):
 @login_required
 @require_GET
 def editor_changes(request, slug, document_id):
-    """Polled by the open editor every few seconds: the rows changed since `since` (by
-    anyone), the status counts and the new cursor. Cheap when nothing changed."""
+    """Polled by the open editor: the rows changed since `since` (by anyone), the status
+    counts and the new cursor; 204 and nothing else when the document's change stamp
+    says nothing changed, which is the answer to most polls."""
     document, role = get_document_for_user(request, slug, document_id)
     since = parse_cursor(request.GET.get("since"))
+    if since is not None and unchanged_since(document, since):
+        return HttpResponse(status=204)
     cursor = changes_cursor(document)
     ids = changed_since(document, since) if since is not None else []
     rows = with_row_facts(document.segments.filter(pk__in=ids)).order_by("position") if ids else []
@@ -226,10 +232,24 @@ def segment_save(request, slug, document_id, segment_id):
         )
     except EditRefused as refused:
         return _refused(request, str(refused))
-    response = _rows_response(
-        request, [saved.segment.pk, *saved.propagated], segment.document, role
-    )
+    # The status counts come with the rows, so the page shows its own save without
+    # asking for changes (others' changes come with its next poll); and when nothing
+    # else changed since its last poll, its cursor moves past its own save.
+    moved = cursor_after_own_save(segment.document, parse_cursor(request.POST.get("since")), saved)
+    rows = with_row_facts(
+        segment.document.segments.filter(pk__in=[saved.segment.pk, *saved.propagated])
+    ).order_by("position")
+    context = {
+        "project": segment.document.project,
+        "document": segment.document,
+        "role": role,
+        "rows": rows,
+        "counts": segment.document.status_counts(),
+    }
+    response = render(request, "translation/_saved.html", context)
     response["X-Segment-Version"] = saved.segment.version
+    if moved:
+        response["X-Changes-Cursor"] = str(moved)
     if action != SAVE:
         # A translator goes on to what still needs translating, a reviewer to what
         # still needs review.
