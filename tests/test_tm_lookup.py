@@ -3,6 +3,7 @@ the threshold, shared memories, English and Chinese; finding the match among man
 that share its common words. (The match index itself: test_tm_match_index.py.)"""
 
 import pytest
+
 from workbench.documents.models import Document, Segment
 from workbench.memory.lookup import LONGEST_FUZZY_QUERY, is_long, lookup
 from workbench.memory.models import TranslationMemory, TranslationUnit
