@@ -212,11 +212,7 @@ def brute_force(label, memory, queries, answers, median, single):
         batch = queries[start : start + 20]
         ratios = process.cdist(batch, sources, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
         for query, row, matches in zip(batch, ratios, answers[start : start + 20], strict=True):
-            near = np.flatnonzero(row >= THRESHOLD)
-            best_percent = max(
-                (percent_of(query, sources[i], fuzz.ratio(query, sources[i])) for i in near),
-                default=0,
-            )
+            best_percent = _best_percent(query, sources, row)
             best_ratio = float(row.max())
             found_percent = max((m.percent for m in matches), default=0)
             found_ratio = max((fuzz.ratio(query, normalise(m.source)) for m in matches), default=0)
@@ -243,6 +239,18 @@ def brute_force(label, memory, queries, answers, median, single):
         f"({100 * same_ratio / max(1, ratio_reachable):.2f}%)"
     )
     return recall >= RECALL and speed_up >= SPEED_UP
+
+
+def _best_percent(query, sources, ratios):
+    """The best percent of any unit, from their ratios: units in order of ratio, until the
+    ratio (which no percent exceeds) cannot beat the best percent found."""
+    near = np.flatnonzero(ratios >= THRESHOLD - 1)
+    best = 0
+    for i in near[np.argsort(-ratios[near], kind="stable")]:
+        if ratios[i] < best - 1:  # float32 ratios: a point of slack
+            break
+        best = max(best, percent_of(query, sources[i], fuzz.ratio(query, sources[i])))
+    return best
 
 
 def _rss_mb():

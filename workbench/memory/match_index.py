@@ -265,12 +265,6 @@ def _keep_within_budget(keep):
                 del _indexes[memory_id]
 
 
-def forget_all():
-    """Drop every index of this process."""
-    with _indexes_lock:
-        _indexes.clear()
-
-
 @dataclass
 class Found:
     unit_id: int
