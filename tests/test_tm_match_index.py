@@ -5,6 +5,7 @@ transaction that commits after the index looked; bounded in the units a process 
 import random
 import threading
 
+import numpy as np
 import psycopg
 import pytest
 from django.db import connection
@@ -169,6 +170,31 @@ def test_counts_past_a_full_byte_still_bound_the_score(project):
     [match] = lookup("a " * 390 + "the end.", project)
 
     assert match.unit_id == unit.pk and match.percent >= 95
+
+
+def test_only_ascii_digits_are_counted_in_the_digits_buckets():
+    """The search skips units whose digits differ in count as having other numbers: no
+    other character may be counted with the digits."""
+    every = "".join(map(chr, range(0x20, 0x3000))) + "".join(map(chr, range(0x3000, 0xA000)))
+    buckets = match_index._buckets(every)
+    digits = np.isin(buckets, match_index.DIGITS)
+    assert "".join(np.array(list(every))[digits]) == "0123456789"
+
+
+def test_numbers_in_other_digits_are_scored_as_numbers(zh_project):
+    """Full-width digits are numbers too: a unit that differs from the query only in them
+    is penalised for its numbers, one whose numbers are the same is not."""
+    memory = project_memory(zh_project)
+    other = add_unit(memory, "根據《盜竊罪條例》第１３條，上訴人被定罪。")
+    same = add_unit(memory, "根據《盜竊罪條例》第１２條，上訴人被裁定罪名成立。")
+
+    matches = {m.unit_id: m for m in lookup("根據《盜竊罪條例》第１２條，上訴人被定罪。", zh_project)}
+
+    query = normalise("根據《盜竊罪條例》第１２條，上訴人被定罪。")
+    for unit in (other, same):
+        expected = percent_of(query, unit.source, fuzz.ratio(query, unit.source))
+        assert matches[unit.pk].percent == expected
+    assert matches[other.pk].changed_numbers == ["１３"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -132,7 +132,9 @@ def _units(text, memory_ids, threshold, limit):
     ruled out the units that are now the best."""
     indexes = [match_index.index_of(memory_id) for memory_id in memory_ids]
     for _ in range(SEARCHES):
-        found = match_index.best_units(text, indexes, threshold, percent_of, enough=limit)
+        found = match_index.best_units(
+            text, indexes, threshold, percent_of, enough=limit, number_penalty=NUMBER_PENALTY
+        )
         same_text = sum(unit.score == 100 for unit in found)
         found = found[: min(max(limit, same_text), MOST_FETCHED)]
         units = list(
@@ -165,7 +167,21 @@ def percent_of(text, source, ratio):
     """A unit's match percent from the texts (normalised) and their rapidfuzz ratio."""
     if source == text:
         return 100
-    return max(min(int(ratio), 99) - NUMBER_PENALTY * differing_numbers(text, source)[1], 0)
+    return max(min(int(ratio), 99) - NUMBER_PENALTY * _numbers_differing(text, source), 0)
+
+
+def _numbers_differing(text, source):
+    """How many numbers differ either way: what `differing_numbers` counts, without the
+    list (a search scores one query against thousands of units)."""
+    wanted = _numbers(text)
+    found = NUMBER.findall(source)
+    common = 0
+    left = dict(wanted)
+    for number in found:
+        if left.get(number, 0) > 0:
+            left[number] -= 1
+            common += 1
+    return max(len(found), sum(wanted.values())) - common
 
 
 def differing_numbers(text, source):

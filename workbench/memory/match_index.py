@@ -49,7 +49,9 @@ from rapidfuzz import fuzz, process
 
 from .models import TranslationUnit
 
-BUCKETS = 64
+BUCKET_BITS = 7
+BUCKETS = 1 << BUCKET_BITS
+DIGITS = np.arange(ord("0"), ord("9") + 1)
 # A count is kept in one byte; a full byte means "this many or more".
 FULL = 255
 # Units scored with rapidfuzz in one step, best bound first.
@@ -100,10 +102,15 @@ def bucket_counts(texts, lengths):
 
 
 def _buckets(text):
-    """The bucket of each character: a multiplicative hash of the code point, so that
-    neighbouring code points (a, b, c; 上, 下) land apart."""
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    return ((points * np.uint64(2654435761) >> np.uint64(9)) % np.uint64(BUCKETS)).astype(np.int64)
+    """The bucket of each character: its own for ASCII (the letters, digits and marks of
+    English each counted apart), and for any other character the top bits of a
+    multiplicative hash of its code point, so that neighbouring ones (上, 下) land apart."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    hashed = (points * np.uint32(2654435761)) >> np.uint32(32 - BUCKET_BITS)
+    # The digits' buckets count ASCII digits only (hashes landing there go to the control
+    # characters' buckets), so texts whose digits differ in count have other numbers.
+    hashed = np.where((hashed >= DIGITS[0]) & (hashed <= DIGITS[-1]), hashed - DIGITS[0], hashed)
+    return np.where(points < BUCKETS, points, hashed).astype(np.int64)
 
 
 @dataclass
@@ -277,11 +284,13 @@ class _Search:
     """One query against some shelves: bands of lengths walked outward from the query's
     length, each unit's bound computed, the promising ones scored best bound first."""
 
-    def __init__(self, query, threshold, score, enough):
+    def __init__(self, query, threshold, score, enough, number_penalty):
         self.query, self.length = query, len(query)
         self.threshold, self.score, self.enough = max(threshold, 1), score, enough
+        self.number_penalty = number_penalty
         tally = np.bincount(_buckets(query), minlength=BUCKETS)
         self.used = [(int(b), int(tally[b])) for b in np.flatnonzero(tally)]
+        self.digits = np.minimum(tally[DIGITS], FULL).astype(np.uint8)[:, None]
         self.found = {}
         self.matching = 0  # units found that reach the threshold by `score`
         self.best = 0
@@ -327,56 +336,117 @@ class _Search:
         if stop - start >= PARALLEL_ROWS and THREADS > 1:
             # numpy lets go of the GIL while it counts: the cores share a long slice.
             edges = np.linspace(start, stop, THREADS + 1).astype(int)
-            parts = _pool().map(lambda a, b: self._bounds(shelf, a, b), edges[:-1], edges[1:])
-            bound = np.concatenate(list(parts))
+            parts = _pool().map(lambda a, b: self._common(shelf, a, b), edges[:-1], edges[1:])
+            common = np.concatenate(list(parts))
         else:
-            bound = self._bounds(shelf, start, stop)
-        worth = np.flatnonzero((bound + EPSILON >= self.bar()) & shelf.alive[start:stop])
+            common = self._common(shelf, start, stop)
+        lengths = shelf.lengths[start:stop]
+        worth = np.flatnonzero((common >= self._least_common(lengths)) & shelf.alive[start:stop])
+        # The ratio each could reach, by the characters it has in common with the query.
+        bound = 200.0 * common[worth] / (lengths[worth] + self.length)
+        worth, bound = worth[bound + EPSILON >= self.bar()], bound[bound + EPSILON >= self.bar()]
         # The STEP best bounds first: what they find raises the bar for the rest, which
         # are then scored only where their bound reaches it, in no particular order.
         if len(worth) > STEP:
-            first = np.argpartition(-bound[worth], STEP - 1)[:STEP]
+            first = np.argpartition(-bound, STEP - 1)[:STEP]
             self._verify(shelf, start, worth[first])
             rest = np.ones(len(worth), dtype=bool)
             rest[first] = False
-            worth = worth[rest]
-            worth = worth[bound[worth] + EPSILON >= self.bar()]
+            worth, bound = worth[rest], bound[rest]
+            worth = worth[bound + EPSILON >= self.bar()]
         if len(worth):
             self._verify(shelf, start, worth)
 
-    def _bounds(self, shelf, start, stop):
-        """The highest ratio each unit of the slice could reach, by its characters."""
-        common = np.zeros(stop - start, dtype=np.uint16)
+    def _least_common(self, lengths):
+        """For each of these lengths (ascending), about the fewest characters in common
+        with the query a unit of that length needs to reach the bar (a little fewer, never
+        more: the exact test follows on the units that pass). Counted once per length,
+        not in floating point for every unit."""
+        if not len(lengths):
+            return np.zeros(0, dtype=np.uint16)
+        shortest, longest = int(lengths[0]), int(lengths[-1])
+        each = np.arange(shortest, longest + 1)
+        least = np.floor((self.bar() - 1e-6) * (each + self.length) / 200)
+        least = np.clip(least, 0, 2**16 - 1).astype(np.uint16)
+        ends = np.searchsorted(lengths, np.arange(shortest, longest + 2, dtype=np.int32), "left")
+        return np.repeat(least, np.diff(ends))
+
+    def _common(self, shelf, start, stop):
+        """For each unit of the slice, at most how many characters it has in common with
+        the query, by the counts of its buckets."""
+        size = stop - start
+        common = np.zeros(size, dtype=np.uint16)
+        # Summed in bytes while the query's counts add up to a byte at most (no unit can
+        # exceed them), which spares numpy a conversion for each bucket.
+        group = np.zeros(size, dtype=np.uint8)
+        least = np.empty(size, dtype=np.uint8)
+        # numpy takes the least of two arrays many times faster than of an array and a
+        # number: each count the query has is an array of its own.
+        counts = {}
+        room = FULL
         for bucket, count in self.used:
             column = shelf.counts[bucket, start:stop]
-            if count < FULL:
-                common += np.minimum(column, np.uint8(count))
-            else:
+            if count >= FULL:
                 # A full byte stands for that many or more: the query's count bounds it.
                 common += np.where(column == FULL, np.uint16(count), column.astype(np.uint16))
-        return 200.0 * common / (shelf.lengths[start:stop] + self.length)
+                continue
+            if count > room:
+                common += group
+                group[:] = 0
+                room = FULL
+            if count not in counts:
+                counts[count] = np.full(size, count, dtype=np.uint8)
+            np.minimum(column, counts[count], out=least)
+            np.add(group, least, out=group)
+            room -= count
+        common += group
+        return common
 
     def _verify(self, shelf, start, rows):
-        """Score these rows of the slice exactly, keeping those that reach the bar."""
+        """Score these rows of the slice exactly, and keep those that reach the bar, best
+        ratio first. A unit's score is never above its ratio, nor above its ratio less
+        the number penalty when its digits differ from the query's; a unit is scored only
+        where that ceiling could beat the best found, or while fewer than `enough` are
+        found, reach the threshold."""
+        # A list: rapidfuzz reads it faster than an array of objects.
+        sources = shelf.sources[start + rows].tolist()
         cutoff = self.bar() - EPSILON
-        sources = shelf.sources[start + rows]
-        if len(rows) >= PARALLEL_SCORES and THREADS > 1:
-            # Many to score: rapidfuzz shares them among the cores.
-            ratios = process.cdist(
-                [self.query], sources, scorer=fuzz.ratio, score_cutoff=cutoff, workers=THREADS
-            )[0]
-            scored = ((sources[at], ratios[at], at) for at in np.flatnonzero(ratios >= cutoff))
-        else:
-            scored = process.extract(
-                self.query, sources, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        if len(sources) >= PARALLEL_SCORES and THREADS > 1:
+            # Many to score: shared among the cores by this process's threads (faster
+            # here than rapidfuzz's own workers, which start threads for each call).
+            edges = np.linspace(0, len(sources), THREADS + 1).astype(int)
+            parts = _pool().map(
+                lambda a, b: _ratios(self.query, sources[a:b], cutoff), edges[:-1], edges[1:]
             )
-        for source, ratio, at in scored:
+            ratios = np.concatenate(list(parts))
+        else:
+            ratios = _ratios(self.query, sources, cutoff)
+        hits = np.flatnonzero(ratios >= self.bar() - EPSILON)
+        hits = hits[np.argsort(-ratios[hits], kind="stable")]
+        digits = shelf.counts[DIGITS[0] : DIGITS[-1] + 1, start + rows[hits]]
+        other_numbers = (digits != self.digits).any(axis=0)
+        for at, numbers_differ in zip(hits.tolist(), other_numbers.tolist(), strict=True):
+            ratio = float(ratios[at])
+            if ratio < self.bar() - EPSILON:
+                return
+            ceiling = ratio - self.number_penalty if numbers_differ else ratio
+            if ceiling < self.threshold - EPSILON or (
+                self.matching >= self.enough and ceiling <= self.best + EPSILON
+            ):
+                continue
             unit_id = int(shelf.ids[start + rows[at]])
             if unit_id not in self.found:
-                score = self.score(self.query, source, float(ratio))
-                self.found[unit_id] = Found(unit_id, source, float(ratio), score)
+                score = self.score(self.query, sources[at], ratio)
+                self.found[unit_id] = Found(unit_id, sources[at], ratio, score)
                 self.matching += score >= self.threshold
                 self.best = max(self.best, score)
+
+
+def _ratios(query, sources, cutoff):
+    """rapidfuzz's ratio of the query to each source (0 under the cutoff)."""
+    return process.cdist(
+        [query], sources, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64
+    )[0]
 
 
 _threads = None
@@ -390,9 +460,10 @@ def _pool():
     return _threads[1]
 
 
-def best_units(query, indexes, threshold, score, enough=5):
+def best_units(query, indexes, threshold, score, enough=5, number_penalty=0):
     """The units of these indexes that match `query` (normalised) at `threshold` or more,
-    best first by `score(query, source, ratio)`, which is never above the ratio. The first
+    best first by `score(query, source, ratio)`, which is never above the ratio, nor above
+    the ratio less `number_penalty` when the two texts' numbers differ. The first
     scores as high as the best of a scan of every unit would; the others (at least
     `enough`, where there are so many) are the best the search met on its way.
 
@@ -401,5 +472,5 @@ def best_units(query, indexes, threshold, score, enough=5):
     if not query:
         return []
     shelves = [shelf for index in indexes for shelf in index.shelves()]
-    found = _Search(query, threshold, score, enough).run(shelves)
+    found = _Search(query, threshold, score, enough, number_penalty).run(shelves)
     return sorted(found, key=lambda unit: (-unit.score, -unit.ratio))
