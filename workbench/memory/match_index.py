@@ -9,7 +9,8 @@ so a unit they rule out can never be the best match:
 - length: LCS ≤ the shorter length, so ratio ≤ 200·shorter / (both lengths);
 - characters: LCS ≤ Σ min(count in query, count in unit) over the characters, and still
   when characters are counted in BUCKETS buckets (a bucket's count is at least any of
-  its characters' counts).
+  its characters' counts). Each ASCII character has a bucket of its own, so in English
+  the bound is that of the characters themselves; others share the buckets by a hash.
 
 The units are kept sorted by length. A lookup walks bands of lengths outward from the
 query's own length, computes the character bound of every unit in the band with numpy,
@@ -17,8 +18,12 @@ and scores the units whose bound can still beat the best match found so far, bes
 first, with rapidfuzz. The walk stops once no band and no unit left can beat it. Most
 queries that have a good match find it among the first few hundred units scored, and
 that match's score then rules out almost everything else; a query with no match at all
-scores only what its bounds cannot rule out. Long slices are counted, and many units
-scored, by as many threads as there are cores (numpy and rapidfuzz let go of the GIL).
+scores only what its bounds cannot rule out. A unit is scored best ratio first, and its
+percent worked out only where it could still beat the best found: never above its ratio,
+nor above its ratio less the number penalty when its digits differ in count from the
+query's (the digits' buckets count nothing else). Very long slices are counted, and very
+many units scored, by as many threads as there are cores (numpy and rapidfuzz let go of
+the GIL).
 
 Fresh from PostgreSQL. Each unit row records the transaction that last wrote it
 (`changed_xid`, by a column default and an update trigger). Before each lookup the index
@@ -28,10 +33,10 @@ transaction that commits late is still seen, a long one elsewhere (a backup, a b
 import) costs nothing, and no write takes a lock to be seen. Deleted units are found when lookup
 fetches its matches from the database: they are dropped and the search is run again.
 
-Memory: per unit, BUCKETS bytes of counts, 16 bytes of length and id, and the source as
-a Python string (about 50 bytes plus one byte per character in English, two in Chinese):
-about 270 MB for a million English units, in each process that looks up (web workers,
-agent workers). Indexes not used for a while are dropped when the units held exceed
+Memory: per unit, BUCKETS (128) bytes of counts, 16 bytes of length and id, and the
+source as a Python string (about 50 bytes plus one byte per character in English, two in
+Chinese): about 400 MB for 870,000 units of judgments, in each process that looks up (web
+workers, agent workers). Indexes not used for a while are dropped when the units held exceed
 WORKBENCH_TM_INDEX_UNITS.
 """
 
@@ -75,10 +80,10 @@ RECENT_SHELVES = 8
 BAND_POINTS = 2
 EPSILON = 1e-9
 # Slices of at least so many units have their bounds counted by THREADS threads at once.
-PARALLEL_ROWS = 100_000
+PARALLEL_ROWS = 200_000
 THREADS = min(os.cpu_count() or 1, 4)
 # Units scored with rapidfuzz by THREADS threads at once when there are so many.
-PARALLEL_SCORES = 5_000
+PARALLEL_SCORES = 10_000
 
 
 def normalise(text):
