@@ -72,6 +72,30 @@ def test_it_scores_an_exact_match_between_the_same_neighbours_101(memory, projec
     assert lookup(other.segments.get(position=2), project)[0].percent == 100
 
 
+def test_the_unit_in_context_is_found_among_many_of_the_same_text(memory, project):
+    """More units of the same text than lookup shows: the one between the same
+    neighbours is still found, and comes first."""
+    document = make_document(project, ["Background.", "The appeal is dismissed.", "Costs."])
+    previous, current, following = document.segments.order_by("position")
+    for number in range(8):
+        add_unit(memory, current.source, f"上訴駁回（{number}）。", origin="approval")
+    in_context = add_unit(
+        memory,
+        current.source,
+        "上訴駁回。",
+        origin="approval",
+        previous_hash=previous.source_hash,
+        next_hash=following.source_hash,
+    )
+    for number in range(8):
+        add_unit(memory, current.source, f"上訴駁回〔{number}〕。", origin="approval")
+
+    [best, *others] = lookup(current, project, limit=5)
+
+    assert (best.unit_id, best.percent) == (in_context.pk, 101)
+    assert [match.percent for match in others] == [100] * 4
+
+
 def test_it_finds_a_fuzzy_match_with_a_word_diff(memory, project):
     add_unit(memory, "The appeal against conviction is dismissed.", "針對定罪的上訴駁回。")
     [match] = lookup("The appeal against sentence is dismissed.", project)

@@ -435,8 +435,10 @@ class _Search:
             if ratio < self.bar() - EPSILON:
                 return
             ceiling = ratio - self.number_penalty if numbers_differ else ratio
-            if ceiling < self.threshold - EPSILON or (
-                self.matching >= self.enough and ceiling <= self.best + EPSILON
+            # Every unit of the same text is kept: one of them may be in context (101).
+            if ratio < 100 and (
+                ceiling < self.threshold - EPSILON
+                or (self.matching >= self.enough and ceiling <= self.best + EPSILON)
             ):
                 continue
             unit_id = int(shelf.ids[start + rows[at]])
