@@ -188,7 +188,9 @@ def test_numbers_in_other_digits_are_scored_as_numbers(zh_project):
     other = add_unit(memory, "根據《盜竊罪條例》第１３條，上訴人被定罪。")
     same = add_unit(memory, "根據《盜竊罪條例》第１２條，上訴人被裁定罪名成立。")
 
-    matches = {m.unit_id: m for m in lookup("根據《盜竊罪條例》第１２條，上訴人被定罪。", zh_project)}
+    matches = {
+        m.unit_id: m for m in lookup("根據《盜竊罪條例》第１２條，上訴人被定罪。", zh_project)
+    }
 
     query = normalise("根據《盜竊罪條例》第１２條，上訴人被定罪。")
     for unit in (other, same):
