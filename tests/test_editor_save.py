@@ -2,10 +2,15 @@
 broken save answers."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from workbench.documents.models import Document, Segment
+from workbench.memory.glossary import glossary_read_once, termbase_for
+from workbench.memory.models import Term
+from workbench.translation import qa
 from workbench.translation.services import do_save_target
 
 
@@ -178,3 +183,46 @@ def test_restore_saves_an_older_text(client_for, translator, document):
     assert response.status_code == 200
     segment.refresh_from_db()
     assert (segment.target, segment.version) == ("上訴被駁回", 3)
+
+
+def test_a_confirm_checks_its_text_once_and_asks_for_the_glossary_once(
+    translator, document, monkeypatch
+):
+    """The QA gate's findings serve the issues that follow the text, and the glossary's
+    fingerprint is read once, not by the gate, the issues and consistency each."""
+
+    checked = []
+    run = qa._checks
+    monkeypatch.setattr(qa, "_checks", lambda *args: checked.append(args[1]) or run(*args))
+    segment = first(document)
+
+    with CaptureQueriesContext(connection) as queries:
+        do_save_target(
+            segment,
+            user=translator,
+            role="translator",
+            text="上訴駁回。",
+            base_version=0,
+            action="confirm",
+        )
+
+    assert checked == ["上訴駁回。"]  # its twin, propagated, shares the findings
+    assert Segment.objects.get(document=document, position=3).target == "上訴駁回。"
+    fingerprints = [q for q in queries.captured_queries if 'COUNT("memory_term"' in q["sql"]]
+    assert len(fingerprints) == 1
+    assert Segment.objects.get(pk=segment.pk).status == Segment.Status.TRANSLATED
+
+
+def test_outside_a_save_each_check_reads_the_glossary_afresh(project, document):
+    """The memo lives only within a save: a term added since is seen by the next check."""
+
+    segment = first(document)
+    before = termbase_for(project).recognise(segment.source)
+    with glossary_read_once():
+        termbase_for(project)
+    Term.objects.create(project=project, source_term="appeal", target_term="上訴")
+
+    assert not before
+    assert [hit.term.source_term for hit in termbase_for(project).recognise(segment.source)] == [
+        "appeal"
+    ]

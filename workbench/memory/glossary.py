@@ -4,11 +4,16 @@ module feeds it the project's `Term` rows.
 
 A project's terms are compiled once into a `Termbase` and kept per process until a term
 changes; the only query per call is a one-row fingerprint. Callers that walk a whole
-document take `termbase_for(project)` once and call its methods per segment.
+document take `termbase_for(project)` once and call its methods per segment; a step that
+consults the glossary from several places and changes no term (a person's save: QA gate,
+issues, consistency) runs within `glossary_read_once()`, which asks for the fingerprint
+once per project.
 """
 
 import threading
 from collections import OrderedDict, defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -26,6 +31,7 @@ __all__ = [
     "check_terms",
     "english_forms",
     "fold",
+    "glossary_read_once",
     "highlight",
     "merge_terms",
     "recognise_terms",
@@ -37,11 +43,35 @@ CACHED_PROJECTS = 64
 
 _compiled = OrderedDict()  # project pk -> (fingerprint, Termbase), least recently used first
 _compiled_lock = threading.Lock()
+_read_once = ContextVar("glossary_read_once", default=None)  # {(project pk, pair): Termbase}
+
+
+@contextmanager
+def glossary_read_once():
+    """Within the block, each project's glossary is checked for changes once: for a step
+    that reads it from several places and changes no term itself."""
+    token = _read_once.set({}) if _read_once.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _read_once.reset(token)
 
 
 def termbase_for(project):
     """The project's compiled Termbase, rebuilt only when a term was added, changed or
     deleted, or the project's languages changed."""
+    read = _read_once.get()
+    key = (project.pk, project.source_language, project.target_language)
+    if read is not None and key in read:
+        return read[key]
+    termbase = _current_termbase(project)
+    if read is not None:
+        read[key] = termbase
+    return termbase
+
+
+def _current_termbase(project):
     state = project.terms.aggregate(count=Count("pk"), changed=Max("updated_at"), last=Max("pk"))
     fingerprint = (project.source_language, project.target_language, *state.values())
     with _compiled_lock:

@@ -76,7 +76,9 @@ def _reconcile(document, findings):
         (issue.segment_id, issue.explanation): issue
         for issue in Annotation.objects.filter(
             segment__document=document, source=Annotation.Source.CHECK, category=CONSISTENCY
-        ).exclude(status=Annotation.Status.OUTDATED)
+        )
+        .exclude(status=Annotation.Status.OUTDATED)
+        .order_by()  # not the listing's order, which joins the document to sort
     }
     found = {}
     for finding in findings:

@@ -35,7 +35,8 @@ def follow_text(revisions):
         segment = revision.segment
         text = revision.new_target
         documents.add(segment.document_id)
-        existing = list(segment.annotations.filter(LIVE))
+        # The model's order without its join to the segment's document, all of one segment.
+        existing = list(segment.annotations.filter(LIVE).order_by("-created_at", "-pk"))
         _outdate(
             [
                 issue

@@ -5,9 +5,12 @@ The checks themselves live elsewhere: tags in `documents.placeholders`; everythi
 `manage.py qa_check` runs on files, with the project's glossary through the one matcher
 (`agents.glossary`, compiled per project by `memory.glossary.termbase_for`) and the
 document's brief. This module gathers their inputs for one segment and gives back their
-findings in one shape for the template.
+findings in one shape for the template. A save checks its text twice (the QA gate, then
+the issues that follow the text); within `checked_once()` the second asks the first.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from agents.checks import run_checks
@@ -40,6 +43,21 @@ class QAWarning:
         return CATEGORY_LABELS.get(self.category, self.category.replace("_", " ").capitalize())
 
 
+_checked = ContextVar("qa_checked_once", default=None)  # {key: [QAWarning, ...]}
+
+
+@contextmanager
+def checked_once():
+    """Within the block, the same text of the same source in the same document is checked
+    once (a step that changes neither the brief nor the project's settings)."""
+    token = _checked.set({}) if _checked.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _checked.reset(token)
+
+
 def blocking_findings(segment, text, project):
     """The findings of `text` whose severity the project lets stop confirm and approve."""
     return [warning for warning in qa_warnings(segment, text, project) if warning.blocking]
@@ -49,6 +67,18 @@ def qa_warnings(segment, text, project):
     """What the deterministic checks find wrong with `text` as the translation of
     `segment`, tags first, then the other checks in their stable order. Findings of a
     severity the project blocks on (`qa_blocking_severities`) are marked blocking."""
+    checked = _checked.get()
+    if checked is None:
+        return _checks(segment, text, project)
+    # What the checks read: the source, the document's brief, the text and the project's
+    # settings; a confirmed segment's identical twins share the first two.
+    key = (segment.source, segment.document_id, text, project.pk)
+    if key not in checked:
+        checked[key] = _checks(segment, text, project)
+    return list(checked[key])
+
+
+def _checks(segment, text, project):
     blocking = frozenset(project.qa_blocking_severities)
     warnings = []
     for problem in check_tokens(segment.source, text):

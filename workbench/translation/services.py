@@ -34,6 +34,7 @@ from workbench.documents.lifecycle import (
 from workbench.documents.models import Revision, Segment
 from workbench.jobs.registry import UnknownJobKind
 from workbench.jobs.services import enqueue
+from workbench.memory.glossary import glossary_read_once
 from workbench.memory.lookup import memories_of
 from workbench.memory.models import TranslationUnit
 from workbench.projects.capabilities import check_can
@@ -41,7 +42,7 @@ from workbench.projects.endpoints import endpoint_problem
 from workbench.projects.models import Notification
 
 from .models import Annotation, Comment, Suggestion
-from .qa import blocking_findings
+from .qa import blocking_findings, checked_once
 
 __all__ = ["APPROVE", "CONFIRM", "SAVE", "EditRefused", "StaleVersion"]
 
@@ -117,23 +118,26 @@ def do_save_target(
     override_reason="",
 ):
     """Save, confirm or approve the person's text (see `lifecycle.change_text`), after
-    the QA gate and, for approval of the text as it stands, the critical-issue rule."""
-    text = clean_target(segment, text)
-    overridden = check_qa(segment, text, action, override_reason)
-    if action == APPROVE and text == segment.target:
-        check_no_critical_issue(segment)
-    return lifecycle.change_text(
-        segment,
-        action=action,
-        user=user,
-        role=role,
-        text=text,
-        base_version=base_version,
-        machine_start=_machine_start(segment, started_from),
-        seconds_spent=seconds_spent,
-        reason=(override_reason or "").strip() if overridden else "",
-        overridden=overridden,
-    )
+    the QA gate and, for approval of the text as it stands, the critical-issue rule.
+    The gate's findings and the glossary it read serve the issues that follow the text
+    within the same save."""
+    with glossary_read_once(), checked_once():
+        text = clean_target(segment, text)
+        overridden = check_qa(segment, text, action, override_reason)
+        if action == APPROVE and text == segment.target:
+            check_no_critical_issue(segment)
+        return lifecycle.change_text(
+            segment,
+            action=action,
+            user=user,
+            role=role,
+            text=text,
+            base_version=base_version,
+            machine_start=_machine_start(segment, started_from),
+            seconds_spent=seconds_spent,
+            reason=(override_reason or "").strip() if overridden else "",
+            overridden=overridden,
+        )
 
 
 def _machine_start(segment, started_from):
