@@ -12,8 +12,6 @@ once per project.
 
 import threading
 from collections import OrderedDict, defaultdict
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -21,6 +19,7 @@ from django.utils import timezone
 
 from agents.glossary import Termbase, TermHit, TermProblem, english_forms, fold
 from workbench.projects.models import Project
+from workbench.step_memo import StepMemo
 
 from .models import Term
 
@@ -43,32 +42,17 @@ CACHED_PROJECTS = 64
 
 _compiled = OrderedDict()  # project pk -> (fingerprint, Termbase), least recently used first
 _compiled_lock = threading.Lock()
-_read_once = ContextVar("glossary_read_once", default=None)  # {(project pk, pair): Termbase}
-
-
-@contextmanager
-def glossary_read_once():
-    """Within the block, each project's glossary is checked for changes once: for a step
-    that reads it from several places and changes no term itself."""
-    token = _read_once.set({}) if _read_once.get() is None else None
-    try:
-        yield
-    finally:
-        if token is not None:
-            _read_once.reset(token)
+_read_once = StepMemo("glossary_read_once")  # (project pk, pair) -> Termbase
+# Within the block, each project's glossary is checked for changes once: for a step that
+# reads it from several places and changes no term itself.
+glossary_read_once = _read_once.step
 
 
 def termbase_for(project):
     """The project's compiled Termbase, rebuilt only when a term was added, changed or
     deleted, or the project's languages changed."""
-    read = _read_once.get()
     key = (project.pk, project.source_language, project.target_language)
-    if read is not None and key in read:
-        return read[key]
-    termbase = _current_termbase(project)
-    if read is not None:
-        read[key] = termbase
-    return termbase
+    return _read_once.get(key, lambda: _current_termbase(project))
 
 
 def _current_termbase(project):

@@ -9,8 +9,6 @@ findings in one shape for the template. A save checks its text twice (the QA gat
 the issues that follow the text); within `checked_once()` the second asks the first.
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from agents.checks import run_checks
@@ -18,6 +16,7 @@ from agents.context import LanguagePair
 from agents.schemas import stored_brief
 from workbench.documents.placeholders import TOKEN, check_tokens
 from workbench.memory.glossary import termbase_for
+from workbench.step_memo import StepMemo
 
 from .models import Annotation
 
@@ -43,19 +42,10 @@ class QAWarning:
         return CATEGORY_LABELS.get(self.category, self.category.replace("_", " ").capitalize())
 
 
-_checked = ContextVar("qa_checked_once", default=None)  # {key: [QAWarning, ...]}
-
-
-@contextmanager
-def checked_once():
-    """Within the block, the same text of the same source in the same document is checked
-    once (a step that changes neither the brief nor the project's settings)."""
-    token = _checked.set({}) if _checked.get() is None else None
-    try:
-        yield
-    finally:
-        if token is not None:
-            _checked.reset(token)
+_checked = StepMemo("qa_checked_once")
+# Within the block, the same text of the same source in the same document is checked once
+# (a step that changes neither the brief nor the project's settings).
+checked_once = _checked.step
 
 
 def blocking_findings(segment, text, project):
@@ -67,15 +57,10 @@ def qa_warnings(segment, text, project):
     """What the deterministic checks find wrong with `text` as the translation of
     `segment`, tags first, then the other checks in their stable order. Findings of a
     severity the project blocks on (`qa_blocking_severities`) are marked blocking."""
-    checked = _checked.get()
-    if checked is None:
-        return _checks(segment, text, project)
     # What the checks read: the source, the document's brief, the text and the project's
     # settings; a confirmed segment's identical twins share the first two.
     key = (segment.source, segment.document_id, text, project.pk)
-    if key not in checked:
-        checked[key] = _checks(segment, text, project)
-    return list(checked[key])
+    return list(_checked.get(key, lambda: _checks(segment, text, project)))
 
 
 def _checks(segment, text, project):
